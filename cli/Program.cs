@@ -1,0 +1,2 @@
+// Placeholder entry point; the httpc work replaces this file.
+return 0;
