@@ -1,0 +1,2 @@
+// Placeholder entry point; the benchmark work replaces this file.
+return 0;
