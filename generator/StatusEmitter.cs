@@ -1,0 +1,192 @@
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace Http.Client.Generator
+{
+    /// <summary>Emits HttpStatus, StatusCodes, ReasonPhrases and HttpStatusExtensions from a status table.</summary>
+    internal static class StatusEmitter
+    {
+        public static IEnumerable<GeneratedSource> Emit(string ns, string stem, StatusTable table)
+        {
+            yield return new GeneratedSource(stem + ".HttpStatus.g.cs", EmitEnum(ns, table));
+            yield return new GeneratedSource(stem + ".StatusCodes.g.cs", EmitStatusCodes(ns, table));
+            yield return new GeneratedSource(stem + ".ReasonPhrases.g.cs", EmitReasonPhrases(ns, table));
+            yield return new GeneratedSource(stem + ".HttpStatusExtensions.g.cs", EmitExtensions(ns, table));
+        }
+
+        private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+        private static void Summary(SourceWriter w, StatusEntry entry)
+        {
+            w.Line($"/// <summary>{Number(entry.Value)} {SourceWriter.Xml(entry.Phrase)}{(entry.Description.Length > 0 ? ": " + SourceWriter.Xml(entry.Description) : string.Empty)}</summary>");
+            w.Line($"/// <remarks>Phrase <c>{SourceWriter.Xml(entry.Phrase)}</c>; Python name <c>{entry.PythonName}</c>.</remarks>");
+        }
+
+        private static void AliasSummary(SourceWriter w, StatusAlias alias)
+        {
+            w.Line($"/// <summary>{Number(alias.Value)}, another name of <see cref=\"{alias.TargetName}\"/> (Python name <c>{alias.PythonName}</c>).</summary>");
+        }
+
+        private static string EmitEnum(string ns, StatusTable table)
+        {
+            var w = new SourceWriter().Header();
+            w.Open($"namespace {ns}");
+            w.Line("/// <summary>");
+            w.Line("/// HTTP status codes with their phrases and descriptions (Python's <c>http.HTTPStatus</c>). Aliases share a");
+            w.Line("/// value with another member, so <see cref=\"System.Enum.ToString()\"/> of such a value may give either name.");
+            w.Line("/// </summary>");
+            w.Open("public enum HttpStatus");
+            foreach (StatusEntry entry in table.Entries)
+            {
+                Summary(w, entry);
+                w.Line($"{entry.Name} = {Number(entry.Value)},");
+                w.Line();
+            }
+
+            foreach (StatusAlias alias in table.Aliases)
+            {
+                AliasSummary(w, alias);
+                w.Line($"{alias.Name} = {Number(alias.Value)},");
+                w.Line();
+            }
+
+            w.Close();
+            w.Close();
+            return w.ToString();
+        }
+
+        private static string EmitStatusCodes(string ns, StatusTable table)
+        {
+            var w = new SourceWriter().Header();
+            w.Open($"namespace {ns}");
+            w.Line("/// <summary>HTTP status codes as compile-time <see cref=\"int\"/> constants, usable in <c>switch</c> labels and attributes.</summary>");
+            w.Open("public static class StatusCodes");
+            foreach (StatusEntry entry in table.Entries)
+            {
+                Summary(w, entry);
+                w.Line($"public const int {entry.Name} = {Number(entry.Value)};");
+                w.Line();
+            }
+
+            foreach (StatusAlias alias in table.Aliases)
+            {
+                AliasSummary(w, alias);
+                w.Line($"public const int {alias.Name} = {Number(alias.Value)};");
+                w.Line();
+            }
+
+            w.Close();
+            w.Close();
+            return w.ToString();
+        }
+
+        private static string EmitReasonPhrases(string ns, StatusTable table)
+        {
+            int min = int.MaxValue;
+            int max = int.MinValue;
+            foreach (StatusEntry entry in table.Entries)
+            {
+                min = entry.Value < min ? entry.Value : min;
+                max = entry.Value > max ? entry.Value : max;
+            }
+
+            if (table.Entries.Count == 0)
+            {
+                min = SpecParser.MinStatusCode;
+                max = SpecParser.MinStatusCode - 1;
+            }
+
+            var w = new SourceWriter().Header();
+            w.Open($"namespace {ns}");
+            w.Line("/// <summary>The reason phrase of each status code (Python's <c>http.client.responses</c>).</summary>");
+            w.Open("public static partial class ReasonPhrases");
+            w.Line($"/// <summary>The lowest status code with a phrase; index 0 of the lookup table.</summary>");
+            w.Line($"private const int FirstCode = {Number(min)};");
+            w.Line();
+            w.Line("// Indexed by status code - FirstCode; null where no status is defined. An array index, not a");
+            w.Line("// dictionary probe, because the response parser asks for a phrase per response.");
+            w.Line("private static readonly string?[] s_phraseByCode = CreatePhraseTable();");
+            w.Line();
+            w.Line($"/// <summary>Every status code and its phrase, in the spec's order ({Number(table.Entries.Count)} entries).</summary>");
+            w.Line("public static System.Collections.Generic.IReadOnlyDictionary<int, string> All { get; } = CreateAll();");
+            w.Line();
+            w.Line("/// <summary>Returns the reason phrase of <paramref name=\"statusCode\"/>, or null when no status has that code.</summary>");
+            w.Line("/// <param name=\"statusCode\">An HTTP status code, such as 404.</param>");
+            w.Line("/// <returns>The phrase, such as <c>Not Found</c>, or null.</returns>");
+            w.Open("public static string? Get(int statusCode)");
+            w.Line("string?[] table = s_phraseByCode;");
+            w.Line("uint index = unchecked((uint)(statusCode - FirstCode));");
+            w.Line("return index < (uint)table.Length ? table[index] : null;");
+            w.Close();
+            w.Line();
+            w.Open("private static string?[] CreatePhraseTable()");
+            w.Line($"var table = new string?[{Number(max - min + 1)}];");
+            foreach (StatusEntry entry in table.Entries)
+            {
+                w.Line($"table[{Number(entry.Value)} - FirstCode] = {SourceWriter.Literal(entry.Phrase)};");
+            }
+
+            w.Line("return table;");
+            w.Close();
+            w.Line();
+            w.Open("private static System.Collections.Generic.IReadOnlyDictionary<int, string> CreateAll()");
+            w.Line($"var all = new System.Collections.Generic.Dictionary<int, string>({Number(table.Entries.Count)});");
+            foreach (StatusEntry entry in table.Entries)
+            {
+                w.Line($"all.Add({Number(entry.Value)}, {SourceWriter.Literal(entry.Phrase)});");
+            }
+
+            w.Line("return new System.Collections.ObjectModel.ReadOnlyDictionary<int, string>(all);");
+            w.Close();
+            w.Close();
+            w.Close();
+            return w.ToString();
+        }
+
+        private static string EmitExtensions(string ns, StatusTable table)
+        {
+            var w = new SourceWriter().Header();
+            w.Open($"namespace {ns}");
+            w.Line("/// <summary>Phrase, description and class of an <see cref=\"HttpStatus\"/>.</summary>");
+            w.Open("public static class HttpStatusExtensions");
+            w.Line("/// <summary>The reason phrase, such as <c>Not Found</c> (Python's <c>HTTPStatus.phrase</c>).</summary>");
+            w.Line("/// <param name=\"status\">A defined status.</param>");
+            w.Line("/// <returns>The phrase.</returns>");
+            w.Line("/// <exception cref=\"System.ArgumentOutOfRangeException\"><paramref name=\"status\"/> is not a defined status.</exception>");
+            w.Line("public static string Phrase(this HttpStatus status)");
+            w.Line("    => ReasonPhrases.Get((int)status) ?? throw new System.ArgumentOutOfRangeException(nameof(status), (int)status, \"Not a defined HTTP status.\");");
+            w.Line();
+            w.Line("/// <summary>The description, such as <c>Nothing matches the given URI</c>; empty for some statuses (Python's <c>HTTPStatus.description</c>).</summary>");
+            w.Line("/// <param name=\"status\">A defined status.</param>");
+            w.Line("/// <returns>The description, possibly empty.</returns>");
+            w.Line("/// <exception cref=\"System.ArgumentOutOfRangeException\"><paramref name=\"status\"/> is not a defined status.</exception>");
+            w.Open("public static string Description(this HttpStatus status)");
+            w.Open("switch ((int)status)");
+            foreach (StatusEntry entry in table.Entries)
+            {
+                w.Line($"case {Number(entry.Value)}: return {SourceWriter.Literal(entry.Description)};");
+            }
+
+            w.Line("default: throw new System.ArgumentOutOfRangeException(nameof(status), (int)status, \"Not a defined HTTP status.\");");
+            w.Close();
+            w.Close();
+            Range(w, "IsInformational", "informational (1xx)", 100);
+            Range(w, "IsSuccess", "successful (2xx)", 200);
+            Range(w, "IsRedirection", "a redirection (3xx)", 300);
+            Range(w, "IsClientError", "a client error (4xx)", 400);
+            Range(w, "IsServerError", "a server error (5xx)", 500);
+            w.Close();
+            w.Close();
+            return w.ToString();
+        }
+
+        private static void Range(SourceWriter w, string name, string what, int first)
+        {
+            w.Line();
+            w.Line($"/// <summary>Whether the status is {what}: {Number(first)} to {Number(first + 99)}. Any value works, defined or not.</summary>");
+            w.Line("/// <param name=\"status\">A status.</param>");
+            w.Line($"/// <returns>True for {Number(first)}-{Number(first + 99)}.</returns>");
+            w.Line($"public static bool {name}(this HttpStatus status) => (int)status >= {Number(first)} && (int)status <= {Number(first + 99)};");
+        }
+    }
+}
