@@ -1,0 +1,210 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Http.Client.Tests.TestKit;
+using Xunit;
+
+namespace Http.Client.Tests.Behaviour;
+
+/// <summary>
+/// Timeouts and cancellation (notes/DEVIATIONS.md item 4): the exception is TimeoutException /
+/// OperationCanceledException, the transport is closed, and the next request auto-opens a new one.
+/// </summary>
+public class TimeoutAndCancellationTests
+{
+    private const string Ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+
+    /// <summary>The connection timeout under test: short, so the tests stay fast.</summary>
+    private static readonly TimeSpan ShortTimeout = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>How long a 300 ms timeout may take to surface on a loaded 2-core machine.</summary>
+    private static readonly TimeSpan TimeoutBound = TimeSpan.FromSeconds(10);
+
+    /// <summary>A loopback server whose first connection reads the request and never answers; later ones answer "ok".</summary>
+    private static LoopbackServer SilentFirstConnection()
+    {
+        int accepted = 0;
+        return LoopbackServer.Start(async c =>
+        {
+            if (Interlocked.Increment(ref accepted) == 1)
+            {
+                await c.ReadRequestAsync();
+                await c.WaitForEofAsync(); // silent until the client gives up
+                return;
+            }
+            await c.ReadRequestAsync();
+            await c.SendAsync(Ok);
+            await c.WaitForEofAsync();
+        });
+    }
+
+    private static void AssertOk(HttpResponse resp)
+    {
+        Assert.Equal(200, resp.Status);
+        Assert.Equal("ok"u8.ToArray(), resp.Read());
+    }
+
+    [Fact]
+    [Trait("Deviation", "4")]
+    public async Task Timeout_Sync_GetResponse_ThenReusable()
+    {
+        await using var server = SilentFirstConnection();
+        using var conn = server.CreateConnection(ShortTimeout);
+        conn.Request("GET", "/silent");
+        var clock = Stopwatch.StartNew();
+        Assert.Throws<TimeoutException>(() => conn.GetResponse());
+        Assert.True(clock.Elapsed < TimeoutBound, $"timeout took {clock.Elapsed}");
+        Assert.True(await server.Connections[0].WaitForEofAsync(), "the timed-out transport was not closed");
+
+        conn.Request("GET", "/next");
+        using var resp = conn.GetResponse();
+        AssertOk(resp);
+        Assert.Equal(2, server.ConnectionCount);
+    }
+
+    [Fact]
+    [Trait("Deviation", "4")]
+    public async Task Timeout_Async_GetResponse_ThenReusable()
+    {
+        await using var server = SilentFirstConnection();
+        using var conn = server.CreateConnection(ShortTimeout);
+        await conn.RequestAsync("GET", "/silent");
+        var clock = Stopwatch.StartNew();
+        await Assert.ThrowsAsync<TimeoutException>(async () => await conn.GetResponseAsync());
+        Assert.True(clock.Elapsed < TimeoutBound, $"timeout took {clock.Elapsed}");
+        Assert.True(await server.Connections[0].WaitForEofAsync(), "the timed-out transport was not closed");
+
+        await conn.RequestAsync("GET", "/next");
+        using var resp = await conn.GetResponseAsync();
+        AssertOk(resp);
+        Assert.Equal(2, server.ConnectionCount);
+    }
+
+    [Theory]
+    [Trait("Deviation", "4")]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Timeout_BodyRead_ClosesTransport_ThenReusable(bool async)
+    {
+        int accepted = 0;
+        await using var server = LoopbackServer.Start(async c =>
+        {
+            await c.ReadRequestAsync();
+            if (Interlocked.Increment(ref accepted) == 1)
+            {
+                await c.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf");
+                await c.WaitForEofAsync();
+                return;
+            }
+            await c.SendAsync(Ok);
+            await c.WaitForEofAsync();
+        });
+        using var conn = server.CreateConnection(ShortTimeout);
+        conn.Request("GET", "/slow-body");
+        using (var resp = conn.GetResponse())
+        {
+            var clock = Stopwatch.StartNew();
+            if (async) await Assert.ThrowsAsync<TimeoutException>(async () => await resp.ReadAsync(CancellationToken.None));
+            else Assert.Throws<TimeoutException>(() => resp.Read());
+            Assert.True(clock.Elapsed < TimeoutBound, $"timeout took {clock.Elapsed}");
+        }
+        Assert.True(await server.Connections[0].WaitForEofAsync(), "the timed-out transport was not closed");
+        conn.Request("GET", "/next");
+        using var next = conn.GetResponse();
+        AssertOk(next);
+    }
+
+    [Fact]
+    [Trait("Deviation", "4")]
+    public void Timeout_AppliesToACallbackTransport()
+    {
+        var factory = new TransportFactory(i => i == 0
+            ? new ScriptedTransport(Array.Empty<byte>()) { End = ScriptEnd.Hang }
+            : new ScriptedTransport(Latin1.Bytes(Ok)));
+        using var conn = new HttpConnection("example.com", timeout: ShortTimeout) { ConnectCallback = factory.Connect };
+        conn.Request("GET", "/silent");
+        var clock = Stopwatch.StartNew();
+        Assert.Throws<TimeoutException>(() => conn.GetResponse());
+        Assert.True(clock.Elapsed < TimeoutBound, $"timeout took {clock.Elapsed}");
+        Assert.True(factory.Transports[0].IsDisposed);
+        conn.Request("GET", "/next");
+        using var resp = conn.GetResponse();
+        AssertOk(resp);
+        Assert.Equal(2, factory.OpenCount);
+    }
+
+    [Fact]
+    [Trait("Deviation", "4")]
+    public async Task Cancel_GetResponseAsync_ThenReusable()
+    {
+        var factory = new TransportFactory(i => i == 0
+            ? new ScriptedTransport(Array.Empty<byte>()) { End = ScriptEnd.Hang }
+            : new ScriptedTransport(Latin1.Bytes(Ok)));
+        using var conn = factory.CreateConnection();
+        await conn.RequestAsync("GET", "/silent");
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var clock = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await conn.GetResponseAsync(cts.Token));
+        Assert.True(clock.Elapsed < TimeoutBound, $"cancellation took {clock.Elapsed}");
+        Assert.True(factory.Transports[0].IsDisposed, "the cancelled transport was not closed");
+
+        await conn.RequestAsync("GET", "/next");
+        using var resp = await conn.GetResponseAsync();
+        AssertOk(resp);
+        Assert.Equal(2, factory.OpenCount);
+        Assert.StartsWith("GET /next HTTP/1.1\r\n", Latin1.Text(factory.Transports[1].Written));
+    }
+
+    [Fact]
+    [Trait("Deviation", "4")]
+    public async Task Cancel_ReadAsync_ThenReusable()
+    {
+        var factory = new TransportFactory(i => i == 0
+            ? new ScriptedTransport(Latin1.Bytes("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf")) { End = ScriptEnd.Hang }
+            : new ScriptedTransport(Latin1.Bytes(Ok)));
+        using var conn = factory.CreateConnection();
+        await conn.RequestAsync("GET", "/slow-body");
+        using (var resp = await conn.GetResponseAsync())
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await resp.ReadAsync(cts.Token));
+        }
+        Assert.True(factory.Transports[0].IsDisposed, "the cancelled transport was not closed");
+        await conn.RequestAsync("GET", "/next");
+        using var next = await conn.GetResponseAsync();
+        AssertOk(next);
+        Assert.Equal(2, factory.OpenCount);
+    }
+
+    [Fact]
+    [Trait("Deviation", "4")]
+    public async Task Cancel_GetResponseAsync_AgainstALoopbackServer()
+    {
+        await using var server = SilentFirstConnection();
+        using var conn = server.CreateConnection();
+        await conn.RequestAsync("GET", "/silent");
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await conn.GetResponseAsync(cts.Token));
+        Assert.True(await server.Connections[0].WaitForEofAsync(), "the cancelled transport was not closed");
+        await conn.RequestAsync("GET", "/next");
+        using var resp = await conn.GetResponseAsync();
+        AssertOk(resp);
+    }
+
+    [Fact]
+    [Trait("Deviation", "4")]
+    public async Task AlreadyCancelledToken_SendsNothing()
+    {
+        var factory = new TransportFactory(Latin1.Bytes(Ok));
+        using var conn = factory.CreateConnection();
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await conn.RequestAsync("GET", "/", cancellationToken: cts.Token));
+        Assert.Empty(factory.AllWritten);
+        await conn.RequestAsync("GET", "/next");
+        using var resp = await conn.GetResponseAsync();
+        AssertOk(resp);
+    }
+}
