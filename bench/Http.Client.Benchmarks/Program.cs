@@ -1,2 +1,56 @@
-// Placeholder entry point; the benchmark work replaces this file.
-return 0;
+using System;
+using System.Linq;
+using BenchmarkDotNet.Running;
+using Http.Client.Benchmarks.Loopback;
+
+namespace Http.Client.Benchmarks;
+
+/// <summary>
+/// Two modes: "loopback" (throughput harness against a canned server) and "bdn" (BenchmarkDotNet in-memory benchmarks).
+/// </summary>
+public static class Program
+{
+    private const string Usage =
+        "usage:\n" +
+        "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- loopback [--workload small|chunked|large|all] [--seconds N] [--reps N] [--warmup N] [--clients a,b] [--no-python]\n" +
+        "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- bdn [BenchmarkDotNet arguments, e.g. --filter '*' --job dry]";
+
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        try
+        {
+            switch (args[0])
+            {
+                case "loopback":
+                    return LoopbackHarness.Run(args[1..]);
+                case "bdn":
+                    var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
+                    foreach (var s in summaries)
+                    {
+                        if (s.HasCriticalValidationErrors || s.Reports.Length == 0 || s.Reports.Any(r => !r.Success))
+                        {
+                            Console.Error.WriteLine($"benchmark run failed: {s.Title}");
+                            return 1;
+                        }
+                    }
+
+                    return 0;
+                default:
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+            }
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+    }
+}

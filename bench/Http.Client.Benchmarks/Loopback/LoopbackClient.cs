@@ -1,0 +1,49 @@
+using System;
+using System.Diagnostics;
+using System.Threading.Tasks;
+
+namespace Http.Client.Benchmarks.Loopback;
+
+/// <summary>What one client did in one timed segment.</summary>
+/// <param name="Requests">Completed requests (each with its body read fully and checked for length).</param>
+/// <param name="ExternalSeconds">Set by an out-of-process client that timed itself (CPython).</param>
+/// <param name="ExternalCpuSeconds">That client's own CPU time, when it reports it.</param>
+internal readonly record struct SegmentResult(long Requests, double? ExternalSeconds = null, double? ExternalCpuSeconds = null);
+
+/// <summary>
+/// One client of the loopback harness: it owns one keep-alive connection to the canned server and sends
+/// sequential GETs, reading each body fully, until the deadline or the request cap.
+/// </summary>
+internal abstract class LoopbackClient : IDisposable
+{
+    /// <summary>Caller-side read buffer, reused for every read of every request (the same size for every client).</summary>
+    public const int ReadBufferSize = 64 * 1024;
+
+    protected LoopbackClient(string name) => Name = name;
+
+    public string Name { get; }
+
+    /// <summary>True when the work happens in another process (its allocations and CPU are not ours to measure).</summary>
+    public virtual bool IsExternal => false;
+
+    /// <summary>True when every request runs on the calling thread (sync paths).</summary>
+    public virtual bool IsSynchronous => true;
+
+    public abstract void Open(int port, Workload workload);
+
+    public abstract ValueTask<SegmentResult> RunAsync(long deadlineTimestamp, long maxRequests);
+
+    public virtual void Dispose()
+    {
+    }
+
+    protected static bool TimeLeft(long deadlineTimestamp) => Stopwatch.GetTimestamp() < deadlineTimestamp;
+
+    protected static void CheckBody(long read, Workload workload)
+    {
+        if (read != workload.BodyLength)
+        {
+            throw new InvalidOperationException($"read {read} body bytes, expected {workload.BodyLength}");
+        }
+    }
+}

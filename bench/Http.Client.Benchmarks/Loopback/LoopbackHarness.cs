@@ -1,0 +1,359 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace Http.Client.Benchmarks.Loopback;
+
+/// <summary>Options of the loopback mode, parsed from the command line.</summary>
+internal sealed class LoopbackOptions
+{
+    /// <summary>Upper bound on --seconds so a typo cannot keep the machine busy for hours.</summary>
+    public const double MaxSecondsPerSegment = 30;
+
+    /// <summary>Upper bound on --reps, for the same reason.</summary>
+    public const int MaxReps = 50;
+
+    /// <summary>Hard cap on requests in one segment, beside the time bound (no loop is bounded by time alone).</summary>
+    public const long MaxRequestsPerSegment = 50_000_000;
+
+    public List<Workload> Workloads { get; } = [];
+
+    public double Seconds { get; set; } = 1.0;
+
+    public int Reps { get; set; } = 5;
+
+    public double WarmupSeconds { get; set; } = 0.5;
+
+    public bool Python { get; set; } = true;
+
+    /// <summary>
+    /// none: let the scheduler place threads. same: every thread (clients and server) on CPU 0.
+    /// split: server on CPU 1, everything else on CPU 0.
+    /// </summary>
+    public string Pin { get; set; } = "same";
+
+    /// <summary>Client names to run (substring match, case-insensitive); empty means all.</summary>
+    public List<string> ClientFilter { get; } = [];
+
+    public static LoopbackOptions Parse(string[] args)
+    {
+        var o = new LoopbackOptions();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--workload":
+                    string w = Value();
+                    if (w == "all")
+                    {
+                        o.Workloads.AddRange(Workload.All);
+                    }
+                    else
+                    {
+                        foreach (string name in w.Split(','))
+                        {
+                            o.Workloads.Add(Workload.Get(name));
+                        }
+                    }
+
+                    break;
+                case "--seconds":
+                    o.Seconds = Math.Clamp(double.Parse(Value(), CultureInfo.InvariantCulture), 0.01, MaxSecondsPerSegment);
+                    break;
+                case "--reps":
+                    o.Reps = Math.Clamp(int.Parse(Value(), CultureInfo.InvariantCulture), 1, MaxReps);
+                    break;
+                case "--warmup":
+                    o.WarmupSeconds = Math.Clamp(double.Parse(Value(), CultureInfo.InvariantCulture), 0, MaxSecondsPerSegment);
+                    break;
+                case "--pin":
+                    o.Pin = Value();
+                    if (o.Pin is not ("none" or "same" or "split"))
+                    {
+                        throw new ArgumentException("--pin takes none, same or split");
+                    }
+
+                    break;
+                case "--no-python":
+                    o.Python = false;
+                    break;
+                case "--clients":
+                    o.ClientFilter.AddRange(Value().Split(',', StringSplitOptions.RemoveEmptyEntries));
+                    break;
+                default:
+                    throw new ArgumentException($"unknown option {args[i]}");
+            }
+        }
+
+        if (o.Workloads.Count == 0)
+        {
+            o.Workloads.AddRange(Workload.All);
+        }
+
+        return o;
+    }
+}
+
+/// <summary>One measured segment of one client.</summary>
+internal readonly record struct Segment(long Requests, double Seconds, double ClientCpuSeconds, long AllocatedBytes, bool HasAllocation)
+{
+    public double Rate => Requests / Seconds;
+}
+
+/// <summary>Medians for one client in one workload.</summary>
+internal sealed record ClientSummary(string Name, double Rate, double VsFloor, double VsFloorMin, double VsFloorMax, double? VsSameModeFloor, double? VsHttpClient, double CpuMicrosPerRequest, double? BytesPerRequest);
+
+/// <summary>
+/// The loopback throughput harness: starts the canned server, opens every client on its own keep-alive
+/// connection, and runs them interleaved (A B C D, B C D A, ...) for a fixed time each, reporting medians.
+/// </summary>
+internal static class LoopbackHarness
+{
+    public const string FloorName = "raw-socket floor";
+    public const string HttpClientAsyncName = "HttpClient async";
+    public const string RawAsyncName = "raw-socket async";
+
+    /// <summary>CPU 0: the clients (and every runtime thread) when --pin is given.</summary>
+    private const ulong ClientCpuMask = 1;
+
+    /// <summary>CPU 1: the canned server's connection threads when --pin is given.</summary>
+    private const ulong ServerCpuMask = 2;
+
+    public static int Run(string[] args)
+    {
+        LoopbackOptions options = LoopbackOptions.Parse(args);
+        Console.WriteLine(MachineDescription());
+        Console.WriteLine($"segments: {options.Seconds:0.###} s per client per rep, {options.Reps} reps, warm-up {options.WarmupSeconds:0.###} s; medians over reps{(options.Pin == "split" ? "; pinned: clients CPU 0, server CPU 1" : options.Pin == "same" ? "; pinned: clients and server on CPU 0" : "")}");
+        Console.WriteLine("floor = raw-socket floor (blocking socket, pre-encoded request, exact-length receive, no parsing); same-mode raw socket = that floor for sync clients, raw-socket async for async ones");
+        Console.WriteLine("client CPU = process CPU minus the canned server threads' CPU (includes the runtime's own threads: GC, JIT, epoll)");
+        Console.WriteLine();
+        bool python = options.Python && CPythonClient.IsAvailable();
+        var results = new List<(Workload Workload, List<ClientSummary> Rows)>();
+        foreach (Workload workload in options.Workloads)
+        {
+            results.Add((workload, RunWorkload(workload, options, python)));
+        }
+
+        Console.WriteLine("Summary (ratio to the raw-socket floor measured in the same run; bytes allocated per request):");
+        Console.WriteLine();
+        Console.WriteLine(SummaryTable(results));
+        return 0;
+    }
+
+    public static List<LoopbackClient> CreateClients(LoopbackOptions options, bool python)
+    {
+        var all = new List<LoopbackClient>
+        {
+            new RawSocketFloorClient(),
+            new RawSocketFloorClient(RawSocketMode.NonBlockingSync),
+            new RawSocketFloorClient(RawSocketMode.Async),
+            new HttpClientClient(async: false),
+            new HttpClientClient(async: true),
+        };
+        all.AddRange(HttpClientLibraryClients.Create());
+        if (python)
+        {
+            all.Add(new CPythonClient());
+        }
+
+        if (options.ClientFilter.Count == 0)
+        {
+            return all;
+        }
+
+        var chosen = all.Where(c => c.Name == FloorName || options.ClientFilter.Any(f => c.Name.Contains(f, StringComparison.OrdinalIgnoreCase))).ToList();
+        foreach (LoopbackClient c in all.Except(chosen))
+        {
+            c.Dispose();
+        }
+
+        return chosen;
+    }
+
+    private static List<ClientSummary> RunWorkload(Workload workload, LoopbackOptions options, bool python)
+    {
+        Console.WriteLine($"== {workload.Name}: {workload.Description} ({workload.Response.Length} bytes on the wire per response)");
+        bool pin = options.Pin != "none" && Environment.ProcessorCount >= 2 && CpuTime.IsSupported;
+        using var server = new CannedServer(workload.Response, !pin ? 0 : options.Pin == "same" ? ClientCpuMask : ServerCpuMask);
+        List<LoopbackClient> clients = CreateClients(options, python);
+        try
+        {
+            foreach (LoopbackClient c in clients)
+            {
+                c.Open(server.Port, workload);
+            }
+
+            if (options.WarmupSeconds > 0)
+            {
+                foreach (LoopbackClient c in clients.Where(c => !c.IsExternal))
+                {
+                    Measure(c, server, options.WarmupSeconds);
+                }
+            }
+
+            var segments = clients.ToDictionary(c => c.Name, _ => new List<Segment>());
+            for (int rep = 0; rep < options.Reps; rep++)
+            {
+                // Rotate the starting client each rep so no client always follows the same neighbour.
+                for (int k = 0; k < clients.Count; k++)
+                {
+                    LoopbackClient c = clients[(k + rep) % clients.Count];
+                    if (pin)
+                    {
+                        CpuTime.PinAllThreadsExcept(ClientCpuMask, server.ThreadIds());
+                    }
+
+                    segments[c.Name].Add(Measure(c, server, options.Seconds));
+                }
+            }
+
+            List<ClientSummary> rows = Summarise(clients, segments, options.Reps);
+            Console.WriteLine(DetailTable(rows));
+            return rows;
+        }
+        finally
+        {
+            foreach (LoopbackClient c in clients)
+            {
+                c.Dispose();
+            }
+        }
+    }
+
+    private static Segment Measure(LoopbackClient client, CannedServer server, double seconds)
+    {
+        long cpu0 = CpuTime.ProcessCpuNanos();
+        long server0 = server.ServerCpuNanos();
+        long alloc0 = GC.GetTotalAllocatedBytes(precise: true);
+        long start = Stopwatch.GetTimestamp();
+        long deadline = start + (long)(seconds * Stopwatch.Frequency);
+        SegmentResult r = client.RunAsync(deadline, LoopbackOptions.MaxRequestsPerSegment).AsTask().GetAwaiter().GetResult();
+        long end = Stopwatch.GetTimestamp();
+        long alloc1 = GC.GetTotalAllocatedBytes(precise: true);
+        long cpu1 = CpuTime.ProcessCpuNanos();
+        long server1 = server.ServerCpuNanos();
+        if (r.Requests == 0)
+        {
+            throw new InvalidOperationException($"{client.Name} completed no request in {seconds} s");
+        }
+
+        if (client.IsExternal)
+        {
+            return new Segment(r.Requests, r.ExternalSeconds ?? Stopwatch.GetElapsedTime(start, end).TotalSeconds, r.ExternalCpuSeconds ?? double.NaN, 0, HasAllocation: false);
+        }
+
+        double clientCpu = ((cpu1 - cpu0) - (server1 - server0)) / 1e9;
+        return new Segment(r.Requests, Stopwatch.GetElapsedTime(start, end).TotalSeconds, clientCpu, alloc1 - alloc0, HasAllocation: true);
+    }
+
+    private static List<ClientSummary> Summarise(List<LoopbackClient> clients, Dictionary<string, List<Segment>> segments, int reps)
+    {
+        List<Segment> floor = segments[FloorName];
+        segments.TryGetValue(HttpClientAsyncName, out List<Segment>? httpClient);
+        segments.TryGetValue(RawAsyncName, out List<Segment>? rawAsync);
+        var rows = new List<ClientSummary>();
+        foreach (LoopbackClient c in clients)
+        {
+            List<Segment> s = segments[c.Name];
+            double[] vsFloor = Enumerable.Range(0, reps).Select(i => s[i].Rate / floor[i].Rate).ToArray();
+            List<Segment>? sameModeFloor = c.IsSynchronous || c.IsExternal ? floor : rawAsync;
+            double? vsSameMode = sameModeFloor is null ? null : Median(Enumerable.Range(0, reps).Select(i => s[i].Rate / sameModeFloor[i].Rate));
+            double? vsHttp = httpClient is null ? null : Median(Enumerable.Range(0, reps).Select(i => s[i].Rate / httpClient[i].Rate));
+            rows.Add(new ClientSummary(
+                c.Name,
+                Median(s.Select(x => x.Rate)),
+                Median(vsFloor),
+                vsFloor.Min(),
+                vsFloor.Max(),
+                vsSameMode,
+                vsHttp,
+                Median(s.Select(x => x.ClientCpuSeconds / x.Requests * 1e6)),
+                s[0].HasAllocation ? Median(s.Select(x => (double)x.AllocatedBytes / x.Requests)) : null));
+        }
+
+        return rows;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        double[] v = values.Where(x => !double.IsNaN(x)).OrderBy(x => x).ToArray();
+        if (v.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+    }
+
+    private static string DetailTable(List<ClientSummary> rows)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("| client | requests/s | vs floor (min-max) | vs same-mode raw socket | vs HttpClient async | client CPU us/request | bytes allocated/request |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (ClientSummary r in rows)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.Rate:N0} | {r.VsFloor:0.00}x ({r.VsFloorMin:0.00}-{r.VsFloorMax:0.00}) | {Ratio(r.VsSameModeFloor)} | {(r.VsHttpClient is double h ? h.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-")} | {r.CpuMicrosPerRequest:0.0} | {(r.BytesPerRequest is double b ? b.ToString("N0", CultureInfo.InvariantCulture) : "n/a")} |");
+        }
+
+        return sb.ToString();
+    }
+
+    private static string SummaryTable(List<(Workload Workload, List<ClientSummary> Rows)> results)
+    {
+        List<string> names = results.SelectMany(r => r.Rows.Select(x => x.Name)).Distinct().ToList();
+        var sb = new StringBuilder();
+        sb.Append("| workload |");
+        foreach (string n in names)
+        {
+            sb.Append(' ').Append(n).Append(" |");
+        }
+
+        sb.AppendLine();
+        sb.Append("|---|").Append(string.Concat(Enumerable.Repeat("---|", names.Count))).AppendLine();
+        foreach ((Workload w, List<ClientSummary> rows) in results)
+        {
+            sb.Append("| ").Append(w.Name).Append(" (").Append(w.Description).Append(") |");
+            foreach (string n in names)
+            {
+                ClientSummary? r = rows.FirstOrDefault(x => x.Name == n);
+                string cell = r is null ? "-"
+                    : r.Name == FloorName ? string.Create(CultureInfo.InvariantCulture, $"1.00 ({r.Rate:N0}/s)")
+                    : string.Create(CultureInfo.InvariantCulture, $"{r.VsFloor:0.00}x") + (r.BytesPerRequest is double b ? string.Create(CultureInfo.InvariantCulture, $", {FormatBytes(b)}") : "");
+                sb.Append(' ').Append(cell).Append(" |");
+            }
+
+            sb.AppendLine();
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Ratio(double? r) => r is double v ? v.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-";
+
+    private static string FormatBytes(double b) => b >= 1024 ? string.Create(CultureInfo.InvariantCulture, $"{b / 1024:0.0} KB") : string.Create(CultureInfo.InvariantCulture, $"{b:0} B");
+
+    public static string MachineDescription()
+    {
+        string cpu = "unknown CPU";
+        try
+        {
+            foreach (string line in System.IO.File.ReadLines("/proc/cpuinfo"))
+            {
+                if (line.StartsWith("model name", StringComparison.Ordinal))
+                {
+                    cpu = line[(line.IndexOf(':') + 1)..].Trim();
+                    break;
+                }
+            }
+        }
+        catch (System.IO.IOException)
+        {
+        }
+
+        return $"machine: {Environment.ProcessorCount} cores ({cpu}), {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, loopback 127.0.0.1";
+    }
+}
