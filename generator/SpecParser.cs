@@ -136,15 +136,22 @@ namespace Http.Client.Generator
 
                 if (isAlias && fields.Count != 1)
                 {
-                    Report(DiagnosticDescriptors.LineDoesNotParse, line, fields[1].Column - 1, 1, "An alias line has no phrase or description: 'alias <value> <NAME> [as <CSharpName>]'");
+                    Report(DiagnosticDescriptors.LineDoesNotParse, line, SeparatorColumn(line.Text, '|', 1), 1, "An alias line has no phrase or description: 'alias <value> <NAME> [as <CSharpName>]'");
                     continue;
                 }
 
                 if (!isAlias && fields.Count != 3)
                 {
-                    Field at = fields.Count > 3 ? fields[3] : fields[fields.Count - 1];
-                    int column = fields.Count > 3 ? at.Column - 1 : at.Column + at.Text.Length;
-                    Report(DiagnosticDescriptors.LineDoesNotParse, line, column, fields.Count > 3 ? 1 : 0, "Expected three fields: '<value> <NAME> [as <CSharpName>] | <phrase> | <description>'");
+                    if (fields.Count > 3)
+                    {
+                        Report(DiagnosticDescriptors.LineDoesNotParse, line, SeparatorColumn(line.Text, '|', 3), 1, "Too many fields; expected '<value> <NAME> [as <CSharpName>] | <phrase> | <description>'");
+                    }
+                    else
+                    {
+                        Field last = fields[fields.Count - 1];
+                        Report(DiagnosticDescriptors.LineDoesNotParse, line, last.Column + last.Text.Length, 0, "Expected three fields: '<value> <NAME> [as <CSharpName>] | <phrase> | <description>'");
+                    }
+
                     continue;
                 }
 
@@ -166,9 +173,9 @@ namespace Http.Client.Generator
                 }
 
                 bool duplicate = CheckDuplicate(names, pythonField.Text, line, pythonField);
-                if (name != pythonField.Text)
+                if (!duplicate && name != pythonField.Text)
                 {
-                    duplicate |= CheckDuplicate(names, name, line, nameField);
+                    duplicate = CheckDuplicate(names, name, line, nameField);
                 }
 
                 if (isAlias)
@@ -270,7 +277,7 @@ namespace Http.Client.Generator
 
                 if (fields.Count > 4)
                 {
-                    Report(DiagnosticDescriptors.LineDoesNotParse, line, fields[4].Column - 1, 1, "Too many fields; expected " + ExceptionLineFormat);
+                    Report(DiagnosticDescriptors.LineDoesNotParse, line, SeparatorColumn(line.Text, '|', 4), 1, "Too many fields; expected " + ExceptionLineFormat);
                     continue;
                 }
 
@@ -308,7 +315,10 @@ namespace Http.Client.Generator
                 var properties = new List<ExceptionProperty>();
                 if (fields.Count > 1 && fields[1].Text.Length > 0)
                 {
-                    ok &= ParseProperties(line, fields[1], properties);
+                    if (!ParseProperties(line, fields[1], properties))
+                    {
+                        continue;
+                    }
                 }
 
                 MessageKind messageKind = MessageKind.Caller;
@@ -584,7 +594,7 @@ namespace Http.Client.Generator
 
                 if (fields.Count > 2)
                 {
-                    Report(DiagnosticDescriptors.LineDoesNotParse, line, fields[2].Column - 1, 1, "Expected '<Header-Name>' or '<Header-Name> | <reference>'");
+                    Report(DiagnosticDescriptors.LineDoesNotParse, line, SeparatorColumn(line.Text, '|', 2), 1, "Expected '<Header-Name>' or '<Header-Name> | <reference>'");
                     continue;
                 }
 
@@ -777,6 +787,18 @@ namespace Http.Client.Generator
             }
 
             return true;
+        }
+
+        /// <summary>Column of the n-th (1-based) separator on the line.</summary>
+        private static int SeparatorColumn(string line, char separator, int n)
+        {
+            int column = -1;
+            for (int i = 0; i < n; i++)
+            {
+                column = line.IndexOf(separator, column + 1);
+            }
+
+            return column;
         }
 
         private static List<Field> SplitFields(string line, char separator)
