@@ -66,6 +66,21 @@ public class HeaderTests
 
     [Fact]
     [Trait("CPython", "HeaderTests.test_putheader")]
+    public void PutHeader_LatinStringValues_EncodedOneBytePerChar()
+    {
+        var factory = new TransportFactory(Array.Empty<byte>());
+        using var conn = factory.CreateConnection();
+        conn.PutRequest("GET", "/");
+        conn.PutHeader("LatinHeader", "\u00FF");
+        conn.PutHeader("C1-Control", "next\u0085line");
+        conn.EndHeaders();
+        string head = Latin1.Text(factory.Last.Written);
+        Assert.Contains("\r\nLatinHeader: \u00FF\r\n", head);
+        Assert.Contains("\r\nC1-Control: next\u0085line\r\n", head);
+    }
+
+    [Fact]
+    [Trait("CPython", "HeaderTests.test_putheader")]
     public void PutHeader_ExactLines()
     {
         var factory = new TransportFactory(Array.Empty<byte>());
@@ -76,15 +91,15 @@ public class HeaderTests
         conn.PutHeader("Bar", "\tbaz\t");
         conn.PutHeader("Authorization", "Bearer mytoken");
         conn.PutHeader("IterHeader", "IterA", "IterB");
-        conn.PutHeader("LatinHeader", "\u00FF");
-        conn.PutHeader("Utf8Header", "\u00c3\u0080");
-        conn.PutHeader("C1-Control", "next\u0085line");
+        conn.PutHeader(Latin1.Bytes("LatinHeader"), new byte[] { 0xFF });
+        conn.PutHeader(Latin1.Bytes("Utf8Header"), new byte[] { 0xc3, 0x80 });
+        conn.PutHeader(Latin1.Bytes("C1-Control"), Latin1.Bytes("next\u0085line"));
         conn.PutHeader("Embedded-Fold-Space", "is\r\n allowed");
         conn.PutHeader("Embedded-Fold-Tab", "is\r\n\tallowed");
         conn.PutHeader("Key Space", "value");
         conn.PutHeader("KeySpace ", "value");
-        conn.PutHeader("Nonbreak\u00a0Space", "value");
-        conn.PutHeader("\u00a0NonbreakSpace", "value");
+        conn.PutHeader(Latin1.Bytes("Nonbreak\u00a0Space"), Latin1.Bytes("value"));
+        conn.PutHeader(Latin1.Bytes("\u00a0NonbreakSpace"), Latin1.Bytes("value"));
         conn.EndHeaders();
 
         string head = Latin1.Text(factory.Last.Written);
@@ -192,8 +207,10 @@ public class HeaderTests
         var factory = new TransportFactory(Array.Empty<byte>());
         using var conn = factory.CreateConnection();
         conn.PutRequest("GET", "/");
-        var e = Assert.ThrowsAny<ArgumentException>(() => conn.PutHeader(name, value));
+        var e = Assert.ThrowsAny<ArgumentException>(() => conn.PutHeader(Latin1.Bytes(name), Latin1.Bytes(value)));
         Assert.Contains("Invalid header", e.Message);
+        var fromStrings = Assert.ThrowsAny<ArgumentException>(() => conn.PutHeader(name, value));
+        Assert.Contains("Invalid header", fromStrings.Message);
     }
 
     [Fact]

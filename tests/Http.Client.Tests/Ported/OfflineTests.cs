@@ -119,8 +119,9 @@ public class OfflineTests
     {
         var enumType = RequiredType("Http.HttpStatus");
         Assert.True(enumType.IsEnum);
-        var names = Enum.GetNames(enumType);
-        Assert.Equal(Table.Select(s => s.DotNetName), names);
+        // The 62 values of 3.11, nothing more; extra names for the same values (3.13's aliases) are allowed.
+        var values = Enum.GetValues(enumType).Cast<object>().Select(v => Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture)).Distinct().OrderBy(v => v);
+        Assert.Equal(Table.Select(s => s.Value), values);
         var phrase = ExtensionMethod(enumType, "Phrase");
         var description = ExtensionMethod(enumType, "Description");
         foreach (var s in Table)
