@@ -1,0 +1,215 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Http.Client.Internal;
+
+namespace Http.Client
+{
+    public partial class HttpConnection
+    {
+        /// <summary>
+        /// Layers a protocol over a freshly opened transport (after any CONNECT tunnel). HTTP returns it unchanged;
+        /// HTTPS authenticates TLS with <paramref name="targetHost"/> as the server name. A failure closes the
+        /// transport and propagates as is.
+        /// </summary>
+        /// <param name="transport">The open transport.</param>
+        /// <param name="targetHost">The tunnel host when tunnelling, else <see cref="Host"/>.</param>
+        /// <param name="async">Whether the caller is on the async path (the sync path must complete synchronously).</param>
+        /// <param name="cancellationToken">Cancels the operation.</param>
+        private protected virtual ValueTask<Stream> WrapTransportAsync(Stream transport, string targetHost, bool async, CancellationToken cancellationToken) =>
+            new ValueTask<Stream>(transport);
+
+        /// <summary>Opens a transport: the callback or TCP, then the tunnel, then <see cref="WrapTransportAsync"/>.</summary>
+        private async ValueTask<Transport> OpenTransportCore(bool async, CancellationToken cancellationToken)
+        {
+            Stream stream = await OpenStreamCore(async, cancellationToken).ConfigureAwait(false);
+            var transport = new Transport(stream, Timeout);
+            try
+            {
+                if (_tunnelHost is not null)
+                {
+                    await TunnelCore(async, transport, cancellationToken).ConfigureAwait(false);
+                }
+                Stream wrapped = await WrapTransportAsync(transport.Stream, _tunnelHost ?? Host, async, cancellationToken).ConfigureAwait(false);
+                if (!ReferenceEquals(wrapped, transport.Stream))
+                {
+                    transport.ReplaceStream(wrapped);
+                }
+                return transport;
+            }
+            catch (Exception e)
+            {
+                transport.Close();
+                if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested && Timeout is not null)
+                {
+                    throw new TimeoutException("timed out", e);
+                }
+                throw;
+            }
+        }
+
+        private async ValueTask<Stream> OpenStreamCore(bool async, CancellationToken cancellationToken)
+        {
+            using CancellationTokenSource? timer = Timeout is TimeSpan timeout
+                ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
+                : null;
+            timer?.CancelAfter(TimeSpan.FromMilliseconds(Transport.TimeoutMilliseconds(Timeout!.Value)));
+            CancellationToken token = timer?.Token ?? cancellationToken;
+            try
+            {
+                Func<DnsEndPoint, CancellationToken, ValueTask<Stream>>? callback = ConnectCallback;
+                if (callback is not null)
+                {
+                    if (Host.Length == 0)
+                    {
+                        throw new SocketException((int)SocketError.HostNotFound);
+                    }
+                    var endPoint = new DnsEndPoint(Host, Port);
+                    ValueTask<Stream> pending = callback(endPoint, token);
+                    Stream stream = async || pending.IsCompleted
+                        ? await pending.ConfigureAwait(false)
+                        : pending.AsTask().GetAwaiter().GetResult();
+                    return stream ?? throw new InvalidOperationException("ConnectCallback returned null.");
+                }
+                return await ConnectTcpCore(async, timer is not null, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException e) when (timer is not null && timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException("timed out", e);
+            }
+        }
+
+        /// <summary>CPython's socket.create_connection: try each resolved address in turn, bind the source, Nagle off.</summary>
+        private async ValueTask<Stream> ConnectTcpCore(bool async, bool timed, CancellationToken cancellationToken)
+        {
+            if (Host.Length == 0)
+            {
+                throw new SocketException((int)SocketError.HostNotFound);
+            }
+            IPAddress[] addresses;
+            if (IPAddress.TryParse(Host, out IPAddress? literal))
+            {
+                addresses = new[] { literal };
+            }
+            else if (async || timed)
+            {
+                Task<IPAddress[]> lookup = Dns.GetHostAddressesAsync(Host, cancellationToken);
+                addresses = async ? await lookup.ConfigureAwait(false) : lookup.GetAwaiter().GetResult();
+            }
+            else
+            {
+                addresses = Dns.GetHostAddresses(Host);
+            }
+            Exception? last = null;
+            foreach (IPAddress address in addresses)
+            {
+                if (SourceAddress is not null && SourceAddress.AddressFamily != address.AddressFamily)
+                {
+                    continue;
+                }
+                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    socket.NoDelay = true;
+                    if (SourceAddress is not null)
+                    {
+                        socket.Bind(SourceAddress);
+                    }
+                    var endPoint = new IPEndPoint(address, Port);
+                    if (async)
+                    {
+                        await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+                    }
+                    else if (timed)
+                    {
+                        socket.ConnectAsync(endPoint, cancellationToken).AsTask().GetAwaiter().GetResult();
+                    }
+                    else
+                    {
+                        socket.Connect(endPoint);
+                    }
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch (SocketException e)
+                {
+                    socket.Dispose();
+                    last = e;
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            }
+            throw last ?? new SocketException((int)SocketError.AddressFamilyNotSupported);
+        }
+
+        /// <summary>
+        /// The CONNECT exchange (DEVIATIONS 12: HTTP/1.1 with a Host header, IPv6 bracketed), one write; a reply other
+        /// than 200 closes the transport and fails with "Tunnel connection failed: 407 Proxy Authentication Required".
+        /// </summary>
+        private async ValueTask TunnelCore(bool async, Transport transport, CancellationToken cancellationToken)
+        {
+            string host = HttpSyntax.ToAsciiHost(_tunnelHost!);
+            if (host.Contains(':'))
+            {
+                host = "[" + host + "]";
+            }
+            string authority = host + ":" + _tunnelPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            bool hasHost = false;
+            var builder = new StringBuilder();
+            builder.Append("CONNECT ").Append(authority).Append(" HTTP/1.1\r\n");
+            if (_tunnelHeaders is not null)
+            {
+                foreach (KeyValuePair<string, string> header in _tunnelHeaders)
+                {
+                    hasHost |= header.Key.Equals(HeaderNames.Host, StringComparison.OrdinalIgnoreCase);
+                }
+            }
+            if (!hasHost)
+            {
+                builder.Append("Host: ").Append(authority).Append("\r\n");
+            }
+            if (_tunnelHeaders is not null)
+            {
+                foreach (KeyValuePair<string, string> header in _tunnelHeaders)
+                {
+                    builder.Append(header.Key).Append(": ").Append(header.Value).Append("\r\n");
+                }
+            }
+            builder.Append("\r\n");
+            byte[] request = Encoding.Latin1.GetBytes(builder.ToString());
+            if (_debugLevel > 0)
+            {
+                DebugLine("send: " + PythonRepr.Bytes(request));
+            }
+            await transport.WriteAsync(async, request, cancellationToken).ConfigureAwait(false);
+
+            StatusLine status = await ResponseParser.ReadStatusLineAsync(transport, async, 0, null, cancellationToken).ConfigureAwait(false);
+            if (status.Status != 200)
+            {
+                transport.Close();
+                throw new IOException($"Tunnel connection failed: {status.Status} {status.Reason}");
+            }
+            var parser = new HeaderBlockParser(new HttpMessage());
+            List<byte[]>? rawLines = _debugLevel > 0 ? new List<byte[]>() : null;
+            await ResponseParser.ReadHeaderBlockAsync(transport, async, parser, rawLines, cancellationToken).ConfigureAwait(false);
+            if (rawLines is not null)
+            {
+                foreach (byte[] line in rawLines)
+                {
+                    if (line.Length > 0 && !ResponseParser.IsBlankLine(line))
+                    {
+                        DebugLine("header: " + Encoding.Latin1.GetString(line));
+                    }
+                }
+            }
+            TunnelResponseHeaders = parser.Finish();
+        }
+    }
+}

@@ -1,0 +1,483 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Http.Client.Internal;
+
+namespace Http.Client
+{
+    public partial class HttpConnection
+    {
+        /// <summary>
+        /// A body up to this size travels in the same transport write as the head (one packet for small requests);
+        /// larger ones follow in <see cref="BlockSize"/> pieces.
+        /// </summary>
+        private const int CombinedWriteThreshold = 16 * 1024;
+
+        private static ReadOnlySpan<byte> LastChunk => "0\r\n\r\n"u8;
+
+        private static ReadOnlySpan<byte> ChunkEndAndLastChunk => "\r\n0\r\n\r\n"u8;
+
+        private void WriteRequestHead(string method, string url, bool skipHost, bool skipAcceptEncoding)
+        {
+            HttpSyntax.ValidateMethod(method);
+            if (url.Length == 0)
+            {
+                url = "/";
+            }
+            HttpSyntax.ValidateUrlCharacters(url);
+            int bad = HttpSyntax.IndexOfAbove(method, '\x7f');
+            if (bad >= 0)
+            {
+                throw HttpSyntax.AsciiError($"{method} {url} HTTP/1.1", bad);
+            }
+            bad = HttpSyntax.IndexOfAbove(url, '\x7f');
+            if (bad >= 0)
+            {
+                throw HttpSyntax.AsciiError($"{method} {url} HTTP/1.1", method.Length + 1 + bad);
+            }
+            _head.Clear();
+            _head.AppendLatin1(method);
+            _head.Append((byte)' ');
+            _head.AppendLatin1(url);
+            _head.Append(" HTTP/1.1\r\n"u8);
+            if (!skipHost)
+            {
+                WriteHeader(HeaderNames.Host, HostHeaderValue(url));
+            }
+            if (!skipAcceptEncoding)
+            {
+                _head.Append("Accept-Encoding: identity\r\n"u8);
+            }
+        }
+
+        /// <summary>CPython's Host value: the URL's netloc for absolute http URLs, else the (tunnel) host and port.</summary>
+        private string HostHeaderValue(string url)
+        {
+            string netloc = url.StartsWith("http", StringComparison.Ordinal) ? HttpSyntax.UrlNetloc(url) : "";
+            if (netloc.Length > 0)
+            {
+                return StripIpv6Zone(netloc);
+            }
+            string host = _tunnelHost ?? Host;
+            int port = _tunnelHost is null ? Port : _tunnelPort;
+            string encoded = HttpSyntax.ToAsciiHost(host);
+            if (host.Contains(':'))
+            {
+                encoded = StripIpv6Zone("[" + encoded + "]");
+            }
+            return port == _defaultPort ? encoded : encoded + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>
+        /// CPython's _strip_ipv6_iface: <c>[fe80::1%eth0]</c> becomes <c>[fe80::1]</c> (whatever followed the zone is
+        /// dropped, as CPython does). A <c>%</c> outside brackets is left alone (CPython fails an assertion there).
+        /// </summary>
+        private static string StripIpv6Zone(string host)
+        {
+            int percent = host.IndexOf('%');
+            if (percent < 0 || host[0] != '[')
+            {
+                return host;
+            }
+            return string.Concat(host.AsSpan(0, percent), "]");
+        }
+
+        private void WriteKnownHeader(string name, long value)
+        {
+            _head.AppendLatin1(name);
+            _head.Append(": "u8);
+            Span<byte> digits = _head.GetSpan(20);
+            value.TryFormat(digits, out int written, default, System.Globalization.CultureInfo.InvariantCulture);
+            _head.Advance(written);
+            _head.AppendCrlf();
+        }
+
+        private void WriteHeader(string name, string value)
+        {
+            AppendValidatedName(name);
+            AppendValidatedValue(name, value);
+            _head.AppendCrlf();
+        }
+
+        private void WriteHeader(string name, string[] values)
+        {
+            AppendValidatedName(name);
+            for (int i = 0; i < values.Length; i++)
+            {
+                string value = values[i] ?? throw new ArgumentNullException(nameof(values), "A header value is null.");
+                if (i > 0)
+                {
+                    _head.Append("\r\n\t"u8);
+                }
+                AppendValidatedValue(name, value);
+            }
+            _head.AppendCrlf();
+        }
+
+        /// <summary>Writes <c>name: </c> after CPython's checks (ASCII, then the legal-name pattern).</summary>
+        private void AppendValidatedName(string name)
+        {
+            int bad = HttpSyntax.IndexOfAbove(name, '\x7f');
+            if (bad >= 0)
+            {
+                throw HttpSyntax.AsciiError(name, bad);
+            }
+            int start = _head.Length;
+            _head.AppendLatin1(name);
+            ReadOnlySpan<byte> written = _head.WrittenSpan.Slice(start);
+            if (!HttpSyntax.IsLegalHeaderName(written))
+            {
+                throw new ArgumentException($"Invalid header name {PythonRepr.Bytes(written)}");
+            }
+            _head.Append(": "u8);
+        }
+
+        private void AppendValidatedName(byte[] name)
+        {
+            if (!HttpSyntax.IsLegalHeaderName(name))
+            {
+                throw new ArgumentException($"Invalid header name {PythonRepr.Bytes(name)}");
+            }
+            _head.Append(name);
+            _head.Append(": "u8);
+        }
+
+        /// <summary>Writes one value as latin-1 after CPython's check (no CR/LF that is not part of a fold).</summary>
+        private void AppendValidatedValue(string name, string value)
+        {
+            int bad = HttpSyntax.IndexOfAbove(value, '\xff');
+            if (bad >= 0)
+            {
+                throw HttpSyntax.Latin1Error(value, bad, $"(header {PythonRepr.String(name)})");
+            }
+            int start = _head.Length;
+            _head.AppendLatin1(value);
+            ReadOnlySpan<byte> written = _head.WrittenSpan.Slice(start);
+            if (HttpSyntax.IsIllegalHeaderValue(written))
+            {
+                throw new ArgumentException($"Invalid header value {PythonRepr.Bytes(written)}");
+            }
+        }
+
+        /// <summary>Opens the transport if there is none (auto-open). A failure leaves the state Idle (DEVIATIONS 2).</summary>
+        private async ValueTask EnsureOpenCore(bool async, CancellationToken cancellationToken)
+        {
+            if (IsConnected)
+            {
+                return;
+            }
+            _transport = null;
+            try
+            {
+                _transport = await OpenTransportCore(async, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                _state = ConnectionState.Idle;
+                _head.Clear();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// Writes the buffered head and the body (CPython's _send_output): a small byte body joins the head in one
+        /// write; streams, readers and chunk sequences follow piece by piece, chunk-framed when asked.
+        /// </summary>
+        private async ValueTask SendOutputCore(bool async, RequestBody? body, bool chunked, CancellationToken cancellationToken)
+        {
+            _head.AppendCrlf();
+            await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
+            Transport transport = _transport!;
+            bool debug = _debugLevel > 0;
+            try
+            {
+                if (debug)
+                {
+                    DebugLine("send: " + PythonRepr.Bytes(_head.WrittenSpan));
+                }
+                if (body is null)
+                {
+                    await transport.WriteAsync(async, _head.Written, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                if (body.Kind == RequestBodyKind.Bytes)
+                {
+                    await SendBytesBodyCore(async, transport, body.Bytes, chunked, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                await transport.WriteAsync(async, _head.Written, cancellationToken).ConfigureAwait(false);
+                _head.Clear();
+                switch (body.Kind)
+                {
+                    case RequestBodyKind.Stream:
+                        if (debug)
+                        {
+                            DebugLine("reading a readable");
+                        }
+                        await SendStreamPiecesCore(async, transport, (Stream)body.Source!, chunked, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case RequestBodyKind.Reader:
+                        await SendReaderPiecesCore(async, transport, (TextReader)body.Source!, chunked, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case RequestBodyKind.MemoryChunks:
+                        foreach (ReadOnlyMemory<byte> piece in (IEnumerable<ReadOnlyMemory<byte>>)body.Source!)
+                        {
+                            await SendPieceCore(async, transport, piece, chunked, cancellationToken).ConfigureAwait(false);
+                        }
+                        break;
+                    case RequestBodyKind.ArrayChunks:
+                        foreach (byte[]? piece in (IEnumerable<byte[]?>)body.Source!)
+                        {
+                            await SendPieceCore(async, transport, piece, chunked, cancellationToken).ConfigureAwait(false);
+                        }
+                        break;
+                    case RequestBodyKind.AsyncChunks:
+                        await SendAsyncPiecesCore(async, transport, (IAsyncEnumerable<ReadOnlyMemory<byte>>)body.Source!, chunked, cancellationToken).ConfigureAwait(false);
+                        break;
+                }
+                if (chunked)
+                {
+                    await SendRawCore(async, transport, LastChunk.ToArray(), cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (IsAbort(e) || e is not IOException)
+            {
+                // A timeout or cancellation (DEVIATIONS 4), or a failing body source (the request is cut short):
+                // the transport cannot carry another request.
+                Close();
+                throw;
+            }
+            finally
+            {
+                _head.Clear();
+            }
+        }
+
+        private async ValueTask SendBytesBodyCore(bool async, Transport transport, ReadOnlyMemory<byte> data, bool chunked, CancellationToken cancellationToken)
+        {
+            bool debug = _debugLevel > 0;
+            if (data.IsEmpty)
+            {
+                if (debug)
+                {
+                    DebugLine("Zero length chunk ignored");
+                }
+                if (chunked)
+                {
+                    if (debug)
+                    {
+                        DebugLine("send: " + PythonRepr.Bytes(LastChunk));
+                    }
+                    _head.Append(LastChunk);
+                }
+                await transport.WriteAsync(async, _head.Written, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            int pieceStart = _head.Length;
+            if (chunked)
+            {
+                _head.AppendChunkSizeLine(data.Length);
+            }
+            if (data.Length <= CombinedWriteThreshold)
+            {
+                _head.Append(data.Span);
+                if (chunked)
+                {
+                    _head.AppendCrlf();
+                }
+                if (debug)
+                {
+                    DebugLine("send: " + PythonRepr.Bytes(_head.WrittenSpan.Slice(pieceStart)));
+                }
+                if (chunked)
+                {
+                    if (debug)
+                    {
+                        DebugLine("send: " + PythonRepr.Bytes(LastChunk));
+                    }
+                    _head.Append(LastChunk);
+                }
+                await transport.WriteAsync(async, _head.Written, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            if (debug)
+            {
+                byte[] shown = new byte[_head.Length - pieceStart + data.Length + (chunked ? 2 : 0)];
+                _head.WrittenSpan.Slice(pieceStart).CopyTo(shown);
+                data.Span.CopyTo(shown.AsSpan(_head.Length - pieceStart));
+                if (chunked)
+                {
+                    shown[^2] = (byte)'\r';
+                    shown[^1] = (byte)'\n';
+                }
+                DebugLine("send: " + PythonRepr.Bytes(shown));
+            }
+            await transport.WriteAsync(async, _head.Written, cancellationToken).ConfigureAwait(false);
+            for (int offset = 0; offset < data.Length; offset += BlockSize)
+            {
+                await transport.WriteAsync(async, data.Slice(offset, Math.Min(BlockSize, data.Length - offset)), cancellationToken).ConfigureAwait(false);
+            }
+            if (chunked)
+            {
+                if (debug)
+                {
+                    DebugLine("send: " + PythonRepr.Bytes(LastChunk));
+                }
+                await transport.WriteAsync(async, ChunkEndAndLastChunk.ToArray(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private async ValueTask SendStreamPiecesCore(bool async, Transport transport, Stream source, bool chunked, CancellationToken cancellationToken)
+        {
+            byte[] block = ArrayPool<byte>.Shared.Rent(BlockSize);
+            try
+            {
+                while (true)
+                {
+                    int read = async
+                        ? await source.ReadAsync(block.AsMemory(0, BlockSize), cancellationToken).ConfigureAwait(false)
+                        : source.Read(block, 0, BlockSize);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+                    await SendPieceCore(async, transport, block.AsMemory(0, read), chunked, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(block);
+            }
+        }
+
+        private async ValueTask SendReaderPiecesCore(bool async, Transport transport, TextReader source, bool chunked, CancellationToken cancellationToken)
+        {
+            if (_debugLevel > 0)
+            {
+                DebugLine("reading a readable");
+                DebugLine("encoding file using iso-8859-1");
+            }
+            char[] chars = ArrayPool<char>.Shared.Rent(BlockSize);
+            byte[] bytes = ArrayPool<byte>.Shared.Rent(BlockSize);
+            try
+            {
+                while (true)
+                {
+                    int read = async
+                        ? await source.ReadAsync(chars.AsMemory(0, BlockSize), cancellationToken).ConfigureAwait(false)
+                        : source.Read(chars, 0, BlockSize);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+                    int bad = chars.AsSpan(0, read).IndexOfAnyExceptInRange('\0', '\xff');
+                    if (bad >= 0)
+                    {
+                        throw HttpSyntax.Latin1Error(new string(chars, 0, read), bad);
+                    }
+                    int count = Encoding.Latin1.GetBytes(chars, 0, read, bytes, 0);
+                    await SendPieceCore(async, transport, bytes.AsMemory(0, count), chunked, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(chars);
+                ArrayPool<byte>.Shared.Return(bytes);
+            }
+        }
+
+        private async ValueTask SendAsyncPiecesCore(bool async, Transport transport, IAsyncEnumerable<ReadOnlyMemory<byte>> source, bool chunked, CancellationToken cancellationToken)
+        {
+            IAsyncEnumerator<ReadOnlyMemory<byte>> enumerator = source.GetAsyncEnumerator(cancellationToken);
+            try
+            {
+                while (async ? await enumerator.MoveNextAsync().ConfigureAwait(false) : enumerator.MoveNextAsync().AsTask().GetAwaiter().GetResult())
+                {
+                    await SendPieceCore(async, transport, enumerator.Current, chunked, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                if (async)
+                {
+                    await enumerator.DisposeAsync().ConfigureAwait(false);
+                }
+                else
+                {
+                    enumerator.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                }
+            }
+        }
+
+        /// <summary>Sends one body piece (CPython: one send per piece; empty pieces skipped; chunk-framed when asked).</summary>
+        private async ValueTask SendPieceCore(bool async, Transport transport, ReadOnlyMemory<byte> piece, bool chunked, CancellationToken cancellationToken)
+        {
+            if (piece.IsEmpty)
+            {
+                if (_debugLevel > 0)
+                {
+                    DebugLine("Zero length chunk ignored");
+                }
+                return;
+            }
+            if (!chunked)
+            {
+                await SendRawCore(async, transport, piece, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            _head.Clear();
+            _head.AppendChunkSizeLine(piece.Length);
+            _head.Append(piece.Span);
+            _head.AppendCrlf();
+            await SendRawCore(async, transport, _head.Written, cancellationToken).ConfigureAwait(false);
+            _head.Clear();
+        }
+
+        private ValueTask SendRawCore(bool async, Transport transport, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        {
+            if (_debugLevel > 0)
+            {
+                DebugLine("send: " + PythonRepr.Bytes(data.Span));
+            }
+            return transport.WriteAsync(async, data, cancellationToken);
+        }
+
+        private async ValueTask SendMemoryCore(bool async, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        {
+            await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await SendRawCore(async, _transport!, data, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsAbort(e))
+            {
+                Close();
+                throw;
+            }
+        }
+
+        /// <summary>CPython's send() of a file object: <c>send: &lt;obj&gt;</c>, then one write per block.</summary>
+        private async ValueTask SendStreamCore(bool async, Stream data, CancellationToken cancellationToken)
+        {
+            await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
+            if (_debugLevel > 0)
+            {
+                DebugLine("send: " + data);
+                DebugLine("sending a readable");
+            }
+            try
+            {
+                await SendStreamPiecesCore(async, _transport!, data, false, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsAbort(e))
+            {
+                Close();
+                throw;
+            }
+        }
+    }
+}

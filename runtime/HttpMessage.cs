@@ -1,0 +1,132 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using Http.Client.Internal;
+
+namespace Http.Client
+{
+    /// <summary>
+    /// A header block (Python's <c>http.client.HTTPMessage</c>): name/value pairs in wire order, names compared
+    /// case-insensitively, repeated names kept. Names keep the case they had on the wire.
+    /// </summary>
+    public sealed class HttpMessage : IReadOnlyList<KeyValuePair<string, string>>
+    {
+        private static readonly string[] NoValues = Array.Empty<string>();
+
+        private readonly List<KeyValuePair<string, string>> _fields;
+
+        /// <summary>Creates an empty message.</summary>
+        public HttpMessage()
+        {
+            _fields = new List<KeyValuePair<string, string>>();
+        }
+
+        internal HttpMessage(int capacity)
+        {
+            _fields = new List<KeyValuePair<string, string>>(capacity);
+        }
+
+        /// <summary>The number of fields, repeats included (Python <c>len(msg)</c>).</summary>
+        public int Count => _fields.Count;
+
+        /// <summary>The field at <paramref name="index"/> in wire order.</summary>
+        /// <param name="index">Zero-based position.</param>
+        public KeyValuePair<string, string> this[int index] => _fields[index];
+
+        /// <summary>The first value of <paramref name="name"/>, or null when absent (Python <c>msg[name]</c>).</summary>
+        /// <param name="name">Header name, any case.</param>
+        public string? this[string name] => Get(name);
+
+        /// <summary>The first value of <paramref name="name"/>, or <paramref name="defaultValue"/> when absent.</summary>
+        /// <param name="name">Header name, any case.</param>
+        /// <param name="defaultValue">Returned when the header is absent.</param>
+        public string? Get(string name, string? defaultValue = null)
+        {
+            int index = IndexOf(name, 0);
+            return index < 0 ? defaultValue : _fields[index].Value;
+        }
+
+        /// <summary>Every value of <paramref name="name"/> in wire order; empty when absent.</summary>
+        /// <param name="name">Header name, any case.</param>
+        public IReadOnlyList<string> GetAll(string name)
+        {
+            int index = IndexOf(name, 0);
+            if (index < 0)
+            {
+                return NoValues;
+            }
+            var values = new List<string>(2);
+            while (index >= 0)
+            {
+                values.Add(_fields[index].Value);
+                index = IndexOf(name, index + 1);
+            }
+            return values;
+        }
+
+        /// <summary>True when at least one field is named <paramref name="name"/> (Python <c>name in msg</c>).</summary>
+        /// <param name="name">Header name, any case.</param>
+        public bool Contains(string name) => IndexOf(name, 0) >= 0;
+
+        /// <summary>Appends a field (names and values are kept verbatim).</summary>
+        /// <param name="name">Header name.</param>
+        /// <param name="value">Header value.</param>
+        public void Add(string name, string value)
+        {
+            ArgumentNullException.ThrowIfNull(name);
+            ArgumentNullException.ThrowIfNull(value);
+            _fields.Add(new KeyValuePair<string, string>(name, value));
+        }
+
+        /// <summary>
+        /// Parses a header block (the bytes after a start line, up to and including the blank line) with the rules
+        /// CPython's <c>http.client.parse_headers</c> applies: latin-1 text, obs-fold continuation, a line with an
+        /// empty name skipped, a malformed line ending the block. No line or count limits apply here.
+        /// </summary>
+        /// <param name="headerBlock">Raw header bytes.</param>
+        public static HttpMessage Parse(ReadOnlySpan<byte> headerBlock)
+        {
+            var parser = new HeaderBlockParser(new HttpMessage());
+            while (!headerBlock.IsEmpty && !parser.Stopped)
+            {
+                int newline = headerBlock.IndexOf((byte)'\n');
+                int length = newline < 0 ? headerBlock.Length : newline + 1;
+                parser.FeedRawLine(headerBlock.Slice(0, length));
+                headerBlock = headerBlock.Slice(length);
+            }
+            return parser.Finish();
+        }
+
+        /// <summary>Enumerates the fields in wire order.</summary>
+        public List<KeyValuePair<string, string>>.Enumerator GetEnumerator() => _fields.GetEnumerator();
+
+        IEnumerator<KeyValuePair<string, string>> IEnumerable<KeyValuePair<string, string>>.GetEnumerator() => _fields.GetEnumerator();
+
+        IEnumerator IEnumerable.GetEnumerator() => _fields.GetEnumerator();
+
+        /// <summary>The header block as text, one <c>Name: value</c> line each (CRLF line ends).</summary>
+        public override string ToString()
+        {
+            var builder = new System.Text.StringBuilder();
+            foreach (KeyValuePair<string, string> field in _fields)
+            {
+                builder.Append(field.Key).Append(": ").Append(field.Value).Append("\r\n");
+            }
+            return builder.ToString();
+        }
+
+        internal void AddParsed(string name, string value) => _fields.Add(new KeyValuePair<string, string>(name, value));
+
+        private int IndexOf(string name, int start)
+        {
+            for (int i = start; i < _fields.Count; i++)
+            {
+                if (string.Equals(_fields[i].Key, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System;
+using System.Buffers;
+
+namespace Http.Client.Internal
+{
+    /// <summary>A growable pooled byte buffer for reads whose total size is not known up front.</summary>
+    internal sealed class ByteAccumulator : IDisposable
+    {
+        private const int InitialCapacity = 4096;
+
+        private byte[] _buffer = Array.Empty<byte>();
+        private int _length;
+
+        public int Length => _length;
+
+        public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
+
+        /// <summary>Free space of at least <paramref name="sizeHint"/> bytes (capped to what the total may reach).</summary>
+        public Memory<byte> GetMemory(int sizeHint)
+        {
+            int needed = _length + Math.Max(sizeHint, 1);
+            if (needed > _buffer.Length)
+            {
+                int size = Math.Max(needed, Math.Max(InitialCapacity, (int)Math.Min((long)_buffer.Length * 2, Array.MaxLength)));
+                byte[] larger = ArrayPool<byte>.Shared.Rent(size);
+                _buffer.AsSpan(0, _length).CopyTo(larger);
+                ReturnBuffer();
+                _buffer = larger;
+            }
+            return _buffer.AsMemory(_length);
+        }
+
+        public void Advance(int count) => _length += count;
+
+        public void Append(ReadOnlySpan<byte> bytes)
+        {
+            bytes.CopyTo(GetMemory(bytes.Length).Span);
+            _length += bytes.Length;
+        }
+
+        public byte[] ToArray() => _length == 0 ? Array.Empty<byte>() : _buffer.AsSpan(0, _length).ToArray();
+
+        public void Dispose()
+        {
+            ReturnBuffer();
+            _buffer = Array.Empty<byte>();
+            _length = 0;
+        }
+
+        private void ReturnBuffer()
+        {
+            if (_buffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+            }
+        }
+    }
+}

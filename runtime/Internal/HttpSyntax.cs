@@ -1,0 +1,258 @@
+using System;
+using System.Globalization;
+using System.Text;
+
+namespace Http.Client.Internal
+{
+    /// <summary>
+    /// The request-side validation rules of CPython's http.client (method, URL, host, header names and values) and
+    /// the encodings it applies, with CPython's exact messages.
+    /// </summary>
+    internal static class HttpSyntax
+    {
+        /// <summary>Python's whitespace set for str.split()/strip() restricted to the latin-1 range.</summary>
+        public static bool IsPythonWhitespace(char c) =>
+            c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f') || c == '\x85' || c == '\xa0';
+
+        /// <summary>Strips Python whitespace from both ends (Python <c>str.strip()</c>).</summary>
+        public static string PythonStrip(string value)
+        {
+            int start = 0;
+            int end = value.Length;
+            while (start < end && IsPythonWhitespace(value[start]))
+            {
+                start++;
+            }
+            while (end > start && IsPythonWhitespace(value[end - 1]))
+            {
+                end--;
+            }
+            return start == 0 && end == value.Length ? value : value.Substring(start, end - start);
+        }
+
+        /// <summary>Rejects C0 controls in a method (CPython: ValueError, here ArgumentException).</summary>
+        public static void ValidateMethod(string method)
+        {
+            for (int i = 0; i < method.Length; i++)
+            {
+                if (method[i] <= '\x1f')
+                {
+                    throw new ArgumentException(
+                        $"method can't contain control characters. {PythonRepr.String(method)} (found at least {PythonRepr.String(method[i].ToString())})",
+                        nameof(method));
+                }
+            }
+        }
+
+        /// <summary>Rejects C0 controls, space and DEL in a URL or host (CVE-2019-9740, CVE-2019-18348).</summary>
+        public static void ValidateUrlCharacters(string value)
+        {
+            for (int i = 0; i < value.Length; i++)
+            {
+                char c = value[i];
+                if (c <= ' ' || c == '\x7f')
+                {
+                    throw new InvalidUrlException(
+                        $"URL can't contain control characters. {PythonRepr.String(value)} (found at least {PythonRepr.String(c.ToString())})");
+                }
+            }
+        }
+
+        /// <summary>
+        /// CPython's <c>_get_hostport</c>: splits "host:port" and "[v6]:port". The port must be ASCII digits (CPython's
+        /// int() also takes signs, spaces and underscores; see the readme's differences) and within 0..65535.
+        /// </summary>
+        public static (string Host, int Port) SplitHostPort(string host, int? port, int defaultPort)
+        {
+            if (port is int explicitPort)
+            {
+                ValidatePortRange(explicitPort);
+                return (StripBrackets(host), explicitPort);
+            }
+            int colon = host.LastIndexOf(':');
+            int bracket = host.LastIndexOf(']');
+            int parsedPort = defaultPort;
+            if (colon > bracket)
+            {
+                string portText = host.Substring(colon + 1);
+                if (portText.Length > 0)
+                {
+                    parsedPort = ParsePort(portText);
+                }
+                host = host.Substring(0, colon);
+            }
+            return (StripBrackets(host), parsedPort);
+        }
+
+        private static string StripBrackets(string host) =>
+            host.Length >= 2 && host[0] == '[' && host[host.Length - 1] == ']' ? host.Substring(1, host.Length - 2) : host;
+
+        private static int ParsePort(string text)
+        {
+            long value = 0;
+            foreach (char c in text)
+            {
+                if (c < '0' || c > '9')
+                {
+                    throw new InvalidUrlException($"nonnumeric port: '{text}'");
+                }
+                value = Math.Min(value * 10 + (c - '0'), int.MaxValue);
+            }
+            ValidatePortRange(value);
+            return (int)value;
+        }
+
+        private static void ValidatePortRange(long port)
+        {
+            if (port < 0 || port > 65535)
+            {
+                throw new InvalidUrlException($"port out of range: {port} (must be 0-65535)");
+            }
+        }
+
+        /// <summary>CPython's <c>_is_legal_header_name</c>: <c>[^:\s][^:\r\n]*</c> as a full match on the bytes.</summary>
+        public static bool IsLegalHeaderName(ReadOnlySpan<byte> name)
+        {
+            if (name.IsEmpty)
+            {
+                return false;
+            }
+            byte first = name[0];
+            if (first == ':' || first == ' ' || (first >= '\t' && first <= '\r'))
+            {
+                return false;
+            }
+            return name.Slice(1).IndexOfAny((byte)':', (byte)'\r', (byte)'\n') < 0;
+        }
+
+        /// <summary>CPython's <c>_is_illegal_header_value</c>: <c>\n(?![ \t])|\r(?![ \t\n])</c>.</summary>
+        public static bool IsIllegalHeaderValue(ReadOnlySpan<byte> value)
+        {
+            int index;
+            while ((index = value.IndexOfAny((byte)'\r', (byte)'\n')) >= 0)
+            {
+                byte next = index + 1 < value.Length ? value[index + 1] : (byte)0;
+                bool allowed = next == ' ' || next == '\t' || (value[index] == '\r' && next == '\n');
+                if (!allowed)
+                {
+                    return true;
+                }
+                value = value.Slice(index + 1);
+            }
+            return false;
+        }
+
+        /// <summary>Python's str.encode('ascii') failure, as an <see cref="EncoderFallbackException"/>.</summary>
+        public static EncoderFallbackException AsciiError(string text, int position, string? context = null) =>
+            CodecError("ascii", 128, text, position, context);
+
+        /// <summary>Python's str.encode('latin-1') failure, as an <see cref="EncoderFallbackException"/>.</summary>
+        public static EncoderFallbackException Latin1Error(string text, int position, string? context = null) =>
+            CodecError("latin-1", 256, text, position, context);
+
+        private static EncoderFallbackException CodecError(string codec, int range, string text, int position, string? context)
+        {
+            string message = $"'{codec}' codec can't encode character {PythonRepr.String(text[position].ToString())} in position {position}: ordinal not in range({range})";
+            if (context is not null)
+            {
+                message += " " + context;
+            }
+            return new EncoderFallbackException(message);
+        }
+
+        /// <summary>Index of the first character above <paramref name="max"/>, or -1.</summary>
+        public static int IndexOfAbove(string text, char max)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                if (text[i] > max)
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /// <summary>
+        /// Encodes a str request body as latin-1 with CPython's friendly error:
+        /// <c>Body ('ā') is not valid Latin-1. Use ... if you want to send it encoded in UTF-8.</c>
+        /// </summary>
+        public static byte[] EncodeBodyLatin1(string body)
+        {
+            int bad = IndexOfAbove(body, '\xff');
+            if (bad < 0)
+            {
+                return Encoding.Latin1.GetBytes(body);
+            }
+            int end = bad;
+            while (end < body.Length && body[end] > '\xff')
+            {
+                end++;
+            }
+            string badRepr = PythonRepr.String(body.Substring(bad, end - bad));
+            if (badRepr.Length > 20)
+            {
+                badRepr = badRepr.Substring(0, 20); // Python's %.20r cuts the repr, closing quote included.
+            }
+            string where = end - bad == 1
+                ? $"character {PythonRepr.String(body[bad].ToString())} in position {bad}"
+                : $"characters in position {bad}-{end - 1}";
+            throw new EncoderFallbackException(
+                $"'latin-1' codec can't encode {where}: Body ({badRepr}) is not valid Latin-1. " +
+                "Use Encoding.UTF8.GetBytes(body) if you want to send it encoded in UTF-8.");
+        }
+
+        /// <summary>Host as sent in the Host header: ASCII, else IDNA (System.Globalization.IdnMapping).</summary>
+        public static string ToAsciiHost(string host)
+        {
+            if (IndexOfAbove(host, '\x7f') < 0)
+            {
+                return host;
+            }
+            try
+            {
+                return new IdnMapping().GetAscii(host);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidUrlException($"host {PythonRepr.String(host)} cannot be IDNA-encoded: {e.Message}", e);
+            }
+        }
+
+        /// <summary>
+        /// The netloc of an absolute URL as urllib.parse.urlsplit finds it ("" when there is none): the text after
+        /// <c>scheme://</c> up to the first <c>/</c>, <c>?</c> or <c>#</c>.
+        /// </summary>
+        public static string UrlNetloc(string url)
+        {
+            int colon = url.IndexOf(':');
+            if (colon <= 0 || !char.IsAsciiLetter(url[0]))
+            {
+                return "";
+            }
+            for (int i = 0; i < colon; i++)
+            {
+                char c = url[i];
+                if (!(char.IsAsciiLetterOrDigit(c) || c == '+' || c == '-' || c == '.'))
+                {
+                    return "";
+                }
+            }
+            int start = colon + 1;
+            if (url.Length < start + 2 || url[start] != '/' || url[start + 1] != '/')
+            {
+                return "";
+            }
+            start += 2;
+            int end = url.AsSpan(start).IndexOfAny('/', '?', '#');
+            string netloc = end < 0 ? url.Substring(start) : url.Substring(start, end);
+            bool open = netloc.Contains('[');
+            bool close = netloc.Contains(']');
+            if (open != close || (open && netloc.IndexOf('[') > netloc.IndexOf(']')))
+            {
+                throw new InvalidUrlException("Invalid IPv6 URL");
+            }
+            return netloc;
+        }
+    }
+}
