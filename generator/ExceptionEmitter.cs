@@ -35,6 +35,14 @@ namespace Http.Client.Generator
             yield return new GeneratedSource(stem + ".Exceptions.g.cs", w.ToString());
         }
 
+        /// <summary>
+        /// A non-nullable string or array parameter without a default: the constructor refuses null rather than
+        /// expose a null through a non-nullable property. (Other types may be structs, where '?? throw' would not compile.)
+        /// </summary>
+        private static bool RejectsNull(ExceptionProperty property)
+            => property.DefaultValue is null
+                && (property.EmptyValue == "string.Empty" || property.EmptyValue.StartsWith("System.Array.Empty<", System.StringComparison.Ordinal));
+
         private static void EmitClass(SourceWriter w, ExceptionEntry entry)
         {
             string name = entry.Name;
@@ -98,12 +106,23 @@ namespace Http.Client.Generator
                 w.Line($"/// <param name=\"{property.ParameterName.TrimStart('@')}\">The value of <see cref=\"{property.Name}\"/>.</param>");
             }
 
+            foreach (ExceptionProperty property in entry.Properties)
+            {
+                if (RejectsNull(property))
+                {
+                    w.Line($"/// <exception cref=\"System.ArgumentNullException\"><paramref name=\"{property.ParameterName.TrimStart('@')}\"/> is null.</exception>");
+                }
+            }
+
             w.Line($"public {name}({parameters})");
             w.Line($"    : base({message}, {NoInner})");
             w.Line("{");
             foreach (ExceptionProperty property in entry.Properties)
             {
-                w.Line($"    {property.Name} = {property.ParameterName};");
+                string value = RejectsNull(property)
+                    ? $"{property.ParameterName} ?? throw new System.ArgumentNullException(nameof({property.ParameterName}))"
+                    : property.ParameterName;
+                w.Line($"    {property.Name} = {value};");
             }
 
             w.Line("}");

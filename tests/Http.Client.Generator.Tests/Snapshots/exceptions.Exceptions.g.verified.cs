@@ -84,10 +84,11 @@ namespace Http.Client
     {
         /// <summary>Creates the exception from the data it carries; the message is built from them.</summary>
         /// <param name="version">The value of <see cref="Version"/>.</param>
+        /// <exception cref="System.ArgumentNullException"><paramref name="version"/> is null.</exception>
         public UnknownProtocolException(string version)
             : base($"{version}", (System.Exception?)null)
         {
-            Version = version;
+            Version = version ?? throw new System.ArgumentNullException(nameof(version));
         }
 
         /// <summary>Creates the exception with a caller's message and empty data; for subclasses that take a message.</summary>
@@ -159,10 +160,11 @@ namespace Http.Client
         /// <summary>Creates the exception from the data it carries; the message is built from them.</summary>
         /// <param name="partial">The value of <see cref="Partial"/>.</param>
         /// <param name="expected">The value of <see cref="Expected"/>.</param>
+        /// <exception cref="System.ArgumentNullException"><paramref name="partial"/> is null.</exception>
         public IncompleteReadException(byte[] partial, long? expected = null)
             : base(FormatMessage(partial, expected), (System.Exception?)null)
         {
-            Partial = partial;
+            Partial = partial ?? throw new System.ArgumentNullException(nameof(partial));
             Expected = expected;
         }
 
@@ -215,10 +217,11 @@ namespace Http.Client
     {
         /// <summary>Creates the exception from the data it carries; the message is built from them.</summary>
         /// <param name="state">The value of <see cref="State"/>.</param>
+        /// <exception cref="System.ArgumentNullException"><paramref name="state"/> is null.</exception>
         public CannotSendRequestException(string state)
             : base($"{state}", (System.Exception?)null)
         {
-            State = state;
+            State = state ?? throw new System.ArgumentNullException(nameof(state));
         }
 
         /// <summary>Creates the exception with a caller's message and empty data; for subclasses that take a message.</summary>
@@ -285,10 +288,11 @@ namespace Http.Client
     {
         /// <summary>Creates the exception from the data it carries; the message is built from them.</summary>
         /// <param name="line">The value of <see cref="Line"/>.</param>
+        /// <exception cref="System.ArgumentNullException"><paramref name="line"/> is null.</exception>
         public BadStatusLineException(string line)
             : base(FormatMessage(line), (System.Exception?)null)
         {
-            Line = line;
+            Line = line ?? throw new System.ArgumentNullException(nameof(line));
         }
 
         /// <summary>Creates the exception with a caller's message and empty data; for subclasses that take a message.</summary>
@@ -337,10 +341,11 @@ namespace Http.Client
     {
         /// <summary>Creates the exception from the data it carries; the message is built from them.</summary>
         /// <param name="lineType">The value of <see cref="LineType"/>.</param>
+        /// <exception cref="System.ArgumentNullException"><paramref name="lineType"/> is null.</exception>
         public LineTooLongException(string lineType)
             : base($"got more than 65536 bytes when reading {lineType}", (System.Exception?)null)
         {
-            LineType = lineType;
+            LineType = lineType ?? throw new System.ArgumentNullException(nameof(lineType));
         }
 
         /// <summary>Creates the exception with a caller's message and empty data; for subclasses that take a message.</summary>

@@ -153,6 +153,16 @@ namespace Http.Client.Tests.Generated
         }
 
         [Fact]
+        public void NullDataIsRefusedWithArgumentNullException()
+        {
+            Assert.Equal("partial", Assert.Throws<ArgumentNullException>(() => new IncompleteReadException(null!)).ParamName);
+            Assert.Equal("line", Assert.Throws<ArgumentNullException>(() => new BadStatusLineException(null!)).ParamName);
+            Assert.Equal("lineType", Assert.Throws<ArgumentNullException>(() => new LineTooLongException(null!)).ParamName);
+            Assert.Equal("state", Assert.Throws<ArgumentNullException>(() => new CannotSendRequestException(null!)).ParamName);
+            Assert.Equal("version", Assert.Throws<ArgumentNullException>(() => new UnknownProtocolException(null!)).ParamName);
+        }
+
+        [Fact]
         public void UnknownProtocolShowsTheVersion()
         {
             var e = new UnknownProtocolException("HTTP/2.0");
