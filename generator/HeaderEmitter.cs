@@ -46,9 +46,9 @@ namespace Http.Client.Generator
                     w.Line($"        knownName = {entry.Identifier};");
                     w.Line("        return true;");
                     w.Line("    }");
-                    w.Line();
                 }
 
+                w.Line();
                 w.Line("    break;");
             }
 

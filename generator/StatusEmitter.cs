@@ -16,6 +16,17 @@ namespace Http.Client.Generator
 
         private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+        /// <summary>A blank line between members, none before the first or after the last.</summary>
+        private static void Separate(SourceWriter w, ref bool first)
+        {
+            if (!first)
+            {
+                w.Line();
+            }
+
+            first = false;
+        }
+
         private static void Summary(SourceWriter w, StatusEntry entry)
         {
             w.Line($"/// <summary>{Number(entry.Value)} {SourceWriter.Xml(entry.Phrase)}{(entry.Description.Length > 0 ? ": " + SourceWriter.Xml(entry.Description) : string.Empty)}</summary>");
@@ -36,18 +47,19 @@ namespace Http.Client.Generator
             w.Line("/// value with another member, so <see cref=\"System.Enum.ToString()\"/> of such a value may give either name.");
             w.Line("/// </summary>");
             w.Open("public enum HttpStatus");
+            bool first = true;
             foreach (StatusEntry entry in table.Entries)
             {
+                Separate(w, ref first);
                 Summary(w, entry);
                 w.Line($"{entry.Name} = {Number(entry.Value)},");
-                w.Line();
             }
 
             foreach (StatusAlias alias in table.Aliases)
             {
+                Separate(w, ref first);
                 AliasSummary(w, alias);
                 w.Line($"{alias.Name} = {Number(alias.Value)},");
-                w.Line();
             }
 
             w.Close();
@@ -61,18 +73,19 @@ namespace Http.Client.Generator
             w.Open($"namespace {ns}");
             w.Line("/// <summary>HTTP status codes as compile-time <see cref=\"int\"/> constants, usable in <c>switch</c> labels and attributes.</summary>");
             w.Open("public static class StatusCodes");
+            bool first = true;
             foreach (StatusEntry entry in table.Entries)
             {
+                Separate(w, ref first);
                 Summary(w, entry);
                 w.Line($"public const int {entry.Name} = {Number(entry.Value)};");
-                w.Line();
             }
 
             foreach (StatusAlias alias in table.Aliases)
             {
+                Separate(w, ref first);
                 AliasSummary(w, alias);
                 w.Line($"public const int {alias.Name} = {Number(alias.Value)};");
-                w.Line();
             }
 
             w.Close();

@@ -329,7 +329,6 @@ namespace Http
                         knownName = Via;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name) | 0x2020) == 0x6761 && (name[2] | 0x20) == 0x65)
                     {
                         knownName = Age;
@@ -343,31 +342,26 @@ namespace Http
                         knownName = Date;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name) | 0x20202020U) == 0x67617465U)
                     {
                         knownName = ETag;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name) | 0x20202020U) == 0x6D6F7266U)
                     {
                         knownName = From;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name) | 0x20202020U) == 0x74736F68U)
                     {
                         knownName = Host;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name) | 0x20202020U) == 0x79726176U)
                     {
                         knownName = Vary;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name) | 0x20202020U) == 0x6B6E696CU)
                     {
                         knownName = Link;
@@ -381,7 +375,6 @@ namespace Http
                         knownName = Allow;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name) | 0x20202020U) == 0x676E6172U && (name[4] | 0x20) == 0x65)
                     {
                         knownName = Range;
@@ -395,37 +388,31 @@ namespace Http
                         knownName = Accept;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name) | 0x20202020U) == 0x65707865U && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(4)) | 0x2020) == 0x7463)
                     {
                         knownName = Expect;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name) | 0x20202020U) == 0x76726573U && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(4)) | 0x2020) == 0x7265)
                     {
                         knownName = Server;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name) | 0x20202020U) == 0x67617270U && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(4)) | 0x2020) == 0x616D)
                     {
                         knownName = Pragma;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name) | 0x20202020U) == 0x6B6F6F63U && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(4)) | 0x2020) == 0x6569)
                     {
                         knownName = Cookie;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name) | 0x20202020U) == 0x6769726FU && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(4)) | 0x2020) == 0x6E69)
                     {
                         knownName = Origin;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name) | 0x20202020U) == 0x66657270U && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(4)) | 0x2020) == 0x7265)
                     {
                         knownName = Prefer;
@@ -439,37 +426,31 @@ namespace Http
                         knownName = Referer;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name) | 0x20202020U) == 0x69617274U && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(4)) | 0x2020) == 0x656C && (name[6] | 0x20) == 0x72)
                     {
                         knownName = Trailer;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name) | 0x20202020U) == 0x72677075U && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(4)) | 0x2020) == 0x6461 && (name[6] | 0x20) == 0x65)
                     {
                         knownName = Upgrade;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name) | 0x20202020U) == 0x69707865U && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(4)) | 0x2020) == 0x6572 && (name[6] | 0x20) == 0x73)
                     {
                         knownName = Expires;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name) | 0x20202020U) == 0x6E726177U && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(4)) | 0x2020) == 0x6E69 && (name[6] | 0x20) == 0x67)
                     {
                         knownName = Warning;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name) | 0x00202020U) == 0x2D746C61U && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(4)) | 0x2020) == 0x7673 && (name[6] | 0x20) == 0x63)
                     {
                         knownName = AltSvc;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name) | 0x20202020U) == 0x72666572U && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(4)) | 0x2020) == 0x7365 && (name[6] | 0x20) == 0x68)
                     {
                         knownName = Refresh;
@@ -483,19 +464,16 @@ namespace Http
                         knownName = IfMatch;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202020002020UL) == 0x65676E61722D6669UL)
                     {
                         knownName = IfRange;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202020202020UL) == 0x6E6F697461636F6CUL)
                     {
                         knownName = Location;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202020202020UL) == 0x797469726F697270UL)
                     {
                         knownName = Priority;
@@ -509,7 +487,6 @@ namespace Http
                         knownName = Forwarded;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2000202000202020UL) == 0x752D68632D636573UL && (name[8] | 0x20) == 0x61)
                     {
                         knownName = SecCHUA;
@@ -523,25 +500,21 @@ namespace Http
                         knownName = Connection;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020200020202020UL) == 0x6567612D72657375UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(8)) | 0x2020) == 0x746E)
                     {
                         knownName = UserAgent;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020200020202020UL) == 0x696C612D7065656BUL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(8)) | 0x2020) == 0x6576)
                     {
                         knownName = KeepAlive;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202000202020UL) == 0x6B6F6F632D746573UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(8)) | 0x2020) == 0x6569)
                     {
                         knownName = SetCookie;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020002020202020UL) == 0x61642D796C726165UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(8)) | 0x2020) == 0x6174)
                     {
                         knownName = EarlyData;
@@ -563,13 +536,11 @@ namespace Http
                         knownName = ContentType;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202000202020UL) == 0x77726F662D78616DUL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(8)) | 0x20202020U) == 0x73647261U)
                     {
                         knownName = MaxForwards;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2000202020202020UL) == 0x702D747065636361UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(8)) | 0x20202020U) == 0x68637461U)
                     {
                         knownName = AcceptPatch;
@@ -583,37 +554,31 @@ namespace Http
                         knownName = AcceptRanges;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202020202020UL) == 0x7A69726F68747561UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(8)) | 0x20202020U) == 0x6F697461U && (name[12] | 0x20) == 0x6E)
                     {
                         knownName = Authorization;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x0020202020202020UL) == 0x2D746E65746E6F63UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(8)) | 0x20202020U) == 0x676E6172U && (name[12] | 0x20) == 0x65)
                     {
                         knownName = ContentRange;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x0020202020002020UL) == 0x2D656E6F6E2D6669UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(8)) | 0x20202020U) == 0x6374616DU && (name[12] | 0x20) == 0x68)
                     {
                         knownName = IfNoneMatch;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020200020202020UL) == 0x646F6D2D7473616CUL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(8)) | 0x20202020U) == 0x65696669U && (name[12] | 0x20) == 0x64)
                     {
                         knownName = LastModified;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020002020202020UL) == 0x6F632D6568636163UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(8)) | 0x20202020U) == 0x6F72746EU && (name[12] | 0x20) == 0x6C)
                     {
                         knownName = CacheControl;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2000202020202020UL) == 0x742D726576726573UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(8)) | 0x20202020U) == 0x6E696D69U && (name[12] | 0x20) == 0x67)
                     {
                         knownName = ServerTiming;
@@ -627,31 +592,26 @@ namespace Http
                         knownName = AcceptCharset;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x0020202020202020UL) == 0x2D746E65746E6F63UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(8)) | 0x20202020U) == 0x676E656CU && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(12)) | 0x2020) == 0x6874)
                     {
                         knownName = ContentLength;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202000202020UL) == 0x637465662D636573UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(8)) | 0x20200020U) == 0x65642D68U && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(12)) | 0x2020) == 0x7473)
                     {
                         knownName = SecFetchDest;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202000202020UL) == 0x637465662D636573UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(8)) | 0x20200020U) == 0x6F6D2D68U && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(12)) | 0x2020) == 0x6564)
                     {
                         knownName = SecFetchMode;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202000202020UL) == 0x637465662D636573UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(8)) | 0x20200020U) == 0x69732D68U && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(12)) | 0x2020) == 0x6574)
                     {
                         knownName = SecFetchSite;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202000202020UL) == 0x637465662D636573UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(8)) | 0x20200020U) == 0x73752D68U && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(12)) | 0x2020) == 0x7265)
                     {
                         knownName = SecFetchUser;
@@ -665,25 +625,21 @@ namespace Http
                         knownName = AcceptEncoding;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2000202020202020UL) == 0x6C2D747065636361UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(8)) | 0x20202020U) == 0x75676E61U && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(12)) | 0x2020) == 0x6761 && (name[14] | 0x20) == 0x65)
                     {
                         knownName = AcceptLanguage;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202020200020UL) == 0x726177726F662D78UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(8)) | 0x00202020U) == 0x2D646564U && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(12)) | 0x2020) == 0x6F66 && (name[14] | 0x20) == 0x72)
                     {
                         knownName = XForwardedFor;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202020202020UL) == 0x7265727265666572UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(8)) | 0x20202000U) == 0x6C6F702DU && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(12)) | 0x2020) == 0x6369 && (name[14] | 0x20) == 0x79)
                     {
                         knownName = ReferrerPolicy;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x0020202020200020UL) == 0x2D656D6172662D78UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(8)) | 0x20202020U) == 0x6974706FU && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(12)) | 0x2020) == 0x6E6F && (name[14] | 0x20) == 0x73)
                     {
                         knownName = XFrameOptions;
@@ -697,43 +653,36 @@ namespace Http
                         knownName = ContentEncoding;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x0020202020202020UL) == 0x2D746E65746E6F63UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2020202020202020UL) == 0x65676175676E616CUL)
                     {
                         knownName = ContentLanguage;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x0020202020202020UL) == 0x2D746E65746E6F63UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2020202020202020UL) == 0x6E6F697461636F6CUL)
                     {
                         knownName = ContentLocation;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202000202020UL) == 0x687475612D777777UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2020202020202020UL) == 0x6574616369746E65UL)
                     {
                         knownName = WWWAuthenticate;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020002020202020UL) == 0x6F632D79786F7270UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2020202020202020UL) == 0x6E6F697463656E6EUL)
                     {
                         knownName = ProxyConnection;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202020200020UL) == 0x726177726F662D78UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2020202000202020UL) == 0x74736F682D646564UL)
                     {
                         knownName = XForwardedHost;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2000202000202020UL) == 0x752D68632D636573UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2020202020200020UL) == 0x656C69626F6D2D61UL)
                     {
                         knownName = SecCHUAMobile;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202020200020UL) == 0x7365757165722D78UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2020202000202020UL) == 0x687469772D646574UL)
                     {
                         knownName = XRequestedWith;
@@ -747,19 +696,16 @@ namespace Http
                         knownName = IfModifiedSince;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202020202020UL) == 0x726566736E617274UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2020202020202000UL) == 0x6E69646F636E652DUL && (name[16] | 0x20) == 0x67)
                     {
                         knownName = TransferEncoding;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202020200020UL) == 0x726177726F662D78UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2020202000202020UL) == 0x746F72702D646564UL && (name[16] | 0x20) == 0x6F)
                     {
                         knownName = XForwardedProto;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202000202020UL) == 0x736265772D636573UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2020002020202020UL) == 0x656B2D74656B636FUL && (name[16] | 0x20) == 0x79)
                     {
                         knownName = SecWebSocketKey;
@@ -773,13 +719,11 @@ namespace Http
                         knownName = ProxyAuthenticate;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2000202000202020UL) == 0x752D68632D636573UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2020202020200020UL) == 0x6F6674616C702D61UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(16)) | 0x2020) == 0x6D72)
                     {
                         knownName = SecCHUAPlatform;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202020202020UL) == 0x6E65726566657270UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2020202020002020UL) == 0x696C7070612D6563UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(16)) | 0x2020) == 0x6465)
                     {
                         knownName = PreferenceApplied;
@@ -793,25 +737,21 @@ namespace Http
                         knownName = AuthenticationInfo;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202020002020UL) == 0x646F6D6E752D6669UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2020002020202020UL) == 0x69732D6465696669UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(16)) | 0x2020) == 0x636E && (name[18] | 0x20) == 0x65)
                     {
                         knownName = IfUnmodifiedSince;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020002020202020UL) == 0x75612D79786F7270UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2020202020202020UL) == 0x74617A69726F6874UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(16)) | 0x2020) == 0x6F69 && (name[18] | 0x20) == 0x6E)
                     {
                         knownName = ProxyAuthorization;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2000202020202020UL) == 0x612D676E696D6974UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2020200020202020UL) == 0x69726F2D776F6C6CUL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(16)) | 0x2020) == 0x6967 && (name[18] | 0x20) == 0x6E)
                     {
                         knownName = TimingAllowOrigin;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x0020202020202020UL) == 0x2D746E65746E6F63UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2020202020202020UL) == 0x7469736F70736964UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(16)) | 0x2020) == 0x6F69 && (name[18] | 0x20) == 0x6E)
                     {
                         knownName = ContentDisposition;
@@ -841,13 +781,11 @@ namespace Http
                         knownName = AccessControlMaxAge;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202000202020UL) == 0x736265772D636573UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2020002020202020UL) == 0x72702D74656B636FUL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(16)) | 0x20202020U) == 0x636F746FU && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(20)) | 0x2020) == 0x6C6F)
                     {
                         knownName = SecWebSocketProtocol;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020202020200020UL) == 0x6E65746E6F632D78UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2000202020200020UL) == 0x6F2D657079742D74UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(16)) | 0x20202020U) == 0x6F697470U && (System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(name.Slice(20)) | 0x2020) == 0x736E)
                     {
                         knownName = XContentTypeOptions;
@@ -877,13 +815,11 @@ namespace Http
                         knownName = ProxyAuthenticationInfo;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2000202020202020UL) == 0x742D746369727473UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2020202020202020UL) == 0x74726F70736E6172UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(16)) | 0x2020202020202000UL) == 0x746972756365732DUL && (name[24] | 0x20) == 0x79)
                     {
                         knownName = StrictTransportSecurity;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x0020202020202020UL) == 0x2D65646172677075UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2020202020202020UL) == 0x6572756365736E69UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(16)) | 0x2020202020202000UL) == 0x747365757165722DUL && (name[24] | 0x20) == 0x73)
                     {
                         knownName = UpgradeInsecureRequests;
@@ -913,19 +849,16 @@ namespace Http
                         knownName = AccessControlAllowHeaders;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2000202020202020UL) == 0x632D737365636361UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2000202020202020UL) == 0x612D6C6F72746E6FUL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(16)) | 0x2020200020202020UL) == 0x74656D2D776F6C6CUL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(24)) | 0x20202020U) == 0x73646F68U)
                     {
                         knownName = AccessControlAllowMethods;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020002020202020UL) == 0x726F2D73736F7263UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2020200020202020UL) == 0x626D652D6E696769UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(16)) | 0x2020002020202020UL) == 0x6F702D7265646465UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(24)) | 0x20202020U) == 0x7963696CU)
                     {
                         knownName = CrossOriginEmbedderPolicy;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2020002020202020UL) == 0x726F2D73736F7263UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2020200020202020UL) == 0x7365722D6E696769UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(16)) | 0x2020002020202020UL) == 0x6F702D656372756FUL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(24)) | 0x20202020U) == 0x7963696CU)
                     {
                         knownName = CrossOriginResourcePolicy;
@@ -939,7 +872,6 @@ namespace Http
                         knownName = AccessControlExposeHeaders;
                         return true;
                     }
-
                     if ((System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name) | 0x2000202020202020UL) == 0x632D737365636361UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(8)) | 0x2000202020202020UL) == 0x722D6C6F72746E6FUL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(name.Slice(16)) | 0x2000202020202020UL) == 0x6D2D747365757165UL && (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(name.Slice(24)) | 0x20202020U) == 0x6F687465U && (name[28] | 0x20) == 0x64)
                     {
                         knownName = AccessControlRequestMethod;

@@ -269,6 +269,5 @@ namespace Http
 
         /// <summary>422, another name of <see cref="UnprocessableEntity"/> (Python name <c>UNPROCESSABLE_CONTENT</c>).</summary>
         UnprocessableContent = 422,
-
     }
 }

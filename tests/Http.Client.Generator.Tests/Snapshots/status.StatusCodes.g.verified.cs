@@ -266,6 +266,5 @@ namespace Http
 
         /// <summary>422, another name of <see cref="UnprocessableEntity"/> (Python name <c>UNPROCESSABLE_CONTENT</c>).</summary>
         public const int UnprocessableContent = 422;
-
     }
 }
