@@ -199,7 +199,7 @@ namespace Http.Client.Internal
                 : $"characters in position {bad}-{end - 1}";
             throw new EncoderFallbackException(
                 $"'latin-1' codec can't encode {where}: Body ({badRepr}) is not valid Latin-1. " +
-                "Use Encoding.UTF8.GetBytes(body) if you want to send it encoded in UTF-8.");
+                "Use body.encode('utf-8') if you want to send it encoded in UTF-8.");
         }
 
         /// <summary>Host as sent in the Host header: ASCII, else IDNA (System.Globalization.IdnMapping).</summary>
