@@ -1,0 +1,72 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace Http.Client.Tests.Runtime
+{
+    /// <summary>CONNECT tunnels (DEVIATIONS 12) over a scripted proxy transport.</summary>
+    public class TunnelTests
+    {
+        [Fact]
+        public void Connect_exchange_then_request_to_the_target()
+        {
+            var endPoints = new List<DnsEndPoint>();
+            var stream = new ScriptStream("HTTP/1.1 200 Connection established\r\nVia: proxy\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            using var conn = new HttpConnection("proxy.com", 3128);
+            conn.ConnectCallback = (endPoint, _) =>
+            {
+                endPoints.Add(endPoint);
+                return new ValueTask<Stream>(stream);
+            };
+            conn.SetTunnel("destination.com", 8888, new[] { new KeyValuePair<string, string>("Proxy-Authorization", "Basic abc") });
+            Assert.Equal("destination.com", conn.TunnelHost);
+            Assert.Equal(8888, conn.TunnelPort);
+            conn.Request("GET", "/x");
+            using HttpResponse response = conn.GetResponse();
+            Assert.Equal("ok", System.Text.Encoding.ASCII.GetString(response.Read()));
+
+            DnsEndPoint reached = Assert.Single(endPoints);
+            Assert.Equal("proxy.com", reached.Host);
+            Assert.Equal(3128, reached.Port);
+            Assert.Equal("CONNECT destination.com:8888 HTTP/1.1\r\nHost: destination.com:8888\r\nProxy-Authorization: Basic abc\r\n\r\n", System.Text.Encoding.Latin1.GetString(stream.Writes[0]));
+            Assert.Equal("GET /x HTTP/1.1\r\nHost: destination.com:8888\r\nAccept-Encoding: identity\r\n\r\n", System.Text.Encoding.Latin1.GetString(stream.Writes[1]));
+            Assert.Equal("proxy", conn.TunnelResponseHeaders!["via"]);
+        }
+
+        [Fact]
+        public void Refused_tunnel_closes_the_transport()
+        {
+            using HttpConnection conn = ScriptStream.Connection("HTTP/1.1 407 Proxy Authentication Required  \r\nContent-Length: 0\r\n\r\n", out List<ScriptStream> opened, "proxy.com");
+            conn.SetTunnel("[::1]:8443");
+            var e = Assert.Throws<IOException>(() => conn.Request("GET", "/"));
+            Assert.Equal("Tunnel connection failed: 407 Proxy Authentication Required", e.Message);
+            Assert.True(opened[0].IsDisposed);
+            Assert.StartsWith("CONNECT [::1]:8443 HTTP/1.1\r\nHost: [::1]:8443\r\n\r\n", opened[0].Sent, StringComparison.Ordinal);
+            Assert.Equal("Idle", conn.StateName);
+        }
+
+        [Fact]
+        public void Set_tunnel_after_connect_is_rejected()
+        {
+            using HttpConnection conn = ScriptStream.Connection("", out _);
+            conn.Connect();
+            Assert.Equal("Can't set up tunnel for established connection",
+                Assert.Throws<InvalidOperationException>(() => conn.SetTunnel("destination.com")).Message);
+        }
+
+        [Fact]
+        public void Tunnel_debug_prints_the_reply_header_lines()
+        {
+            using HttpConnection conn = ScriptStream.Connection("HTTP/1.0 200 OK\r\nX-Dummy: 1\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", out _, "proxy.com");
+            var output = new StringWriter { NewLine = "\n" };
+            conn.DebugOutput = output;
+            conn.SetDebugLevel(1);
+            conn.SetTunnel("destination.com");
+            conn.Request("HEAD", "/");
+            Assert.Contains("\nheader: X-Dummy: 1\r\n\n", output.ToString(), StringComparison.Ordinal);
+        }
+    }
+}
