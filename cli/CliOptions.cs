@@ -111,9 +111,9 @@ internal sealed class CliOptions
                 case "-X":
                 case "--request":
                     options.Method = TakeValue();
-                    if (options.Method.Length == 0)
+                    if (!IsToken(options.Method))
                     {
-                        throw CliFailure.Usage("the method given with -X is empty");
+                        throw CliFailure.Usage($"method '{options.Method}' is not an HTTP token (letters, digits, !#$%&'*+-.^_`|~)");
                     }
 
                     break;
@@ -201,6 +201,16 @@ internal sealed class CliOptions
 
         return new KeyValuePair<string, string>(name, text[(colon + 1)..].Trim(' ', '\t'));
     }
+
+    /// <summary>
+    /// RFC 9110 token, the grammar of a method. The library (like CPython) only refuses control characters;
+    /// a command line deserves the stricter check, since "GE T" would put a malformed request line on the wire.
+    /// </summary>
+    private static bool IsToken(string text) =>
+        text.Length > 0 && text.AsSpan().IndexOfAnyExcept(TokenCharacters) < 0;
+
+    private static readonly System.Buffers.SearchValues<char> TokenCharacters = System.Buffers.SearchValues.Create(
+        "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
     private static TimeSpan ParseTimeout(string text)
     {

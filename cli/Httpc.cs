@@ -100,7 +100,7 @@ public static class Httpc
         }
         catch (Exception e)
         {
-            CliFailure failure = RequestCommand.Translate(e, "error");
+            CliFailure failure = RequestCommand.Translate(e, "error", "error");
             string hint = failure.ExitCode == ExitCodes.Usage ? " (see httpc --help)" : "";
             stderr.WriteLine($"httpc: {RequestCommand.OneLine(failure.Message)}{hint}");
             return failure.ExitCode;

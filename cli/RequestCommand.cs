@@ -61,27 +61,20 @@ internal sealed class RequestCommand
         }
         catch (Exception e)
         {
-            throw Translate(e, $"cannot use {target.HostAndPort}{via}");
+            throw Translate(e, $"cannot use {target.HostAndPort}{via}", $"cannot use {target.HostAndPort}{via}");
         }
 
         using var connectionScope = connection;
-        try
+        if (proxy is not null && target.IsHttps)
         {
-            if (proxy is not null && target.IsHttps)
-            {
-                connection.SetTunnel(target.Host, target.Port);
-            }
-
-            if (_options.Verbose)
-            {
-                connection.SetDebugLevel(1);
-            }
-
-            await connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            connection.SetTunnel(target.Host, target.Port);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+
+        if (_options.Verbose)
         {
-            throw Translate(e, $"cannot connect to {target.HostAndPort}{via}");
+            connection.SetDebugLevel(1);
+            // To standard error, as curl -v does: the body on standard output stays clean.
+            connection.DebugOutput = _stderr;
         }
 
         using Stream? requestBody = OpenDataFile(headers);
@@ -105,7 +98,7 @@ internal sealed class RequestCommand
                 WriteHead(response);
             }
 
-            await WriteBodyAsync(response, cancellationToken).ConfigureAwait(false);
+            await WriteBodyAsync(response, $"request to {target.HostAndPort}{via} failed", cancellationToken).ConfigureAwait(false);
             if (response.Status >= 400)
             {
                 throw new CliFailure(ExitCodes.HttpError, $"server answered {response.Status} {response.Reason}");
@@ -115,7 +108,9 @@ internal sealed class RequestCommand
         }
         catch (Exception e) when (e is not CliFailure && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
         {
-            throw Translate(e, $"request to {target.HostAndPort}{via} failed");
+            // The request validates its method, URL and headers before it opens the connection, so a usage
+            // error never touches the network; connect failures surface from here too.
+            throw Translate(e, $"cannot connect to {target.HostAndPort}{via}", $"request to {target.HostAndPort}{via} failed");
         }
     }
 
@@ -176,7 +171,7 @@ internal sealed class RequestCommand
         _stdout.Flush();
     }
 
-    private async Task WriteBodyAsync(HttpResponse response, CancellationToken cancellationToken)
+    private async Task WriteBodyAsync(HttpResponse response, string context, CancellationToken cancellationToken)
     {
         Stream destination;
         bool ownsDestination = false;
@@ -228,6 +223,12 @@ internal sealed class RequestCommand
 
             progress?.Complete(received);
             await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+            // Stream reads end quietly at a premature close of a Content-Length body (CPython's readinto does
+            // too); a download tool must not report such a file as complete.
+            if (HasContentLengthBody(response) && ContentLength(response) is long expected && received < expected)
+            {
+                throw new CliFailure(ExitCodes.ProtocolError, $"{context}: the response body was cut short ({received} bytes received, {expected - received} more expected)");
+            }
         }
         finally
         {
@@ -239,6 +240,11 @@ internal sealed class RequestCommand
         }
     }
 
+    /// <summary>Whether Content-Length describes the body that follows (not for HEAD, 1xx, 204 and 304 replies).</summary>
+    private bool HasContentLengthBody(HttpResponse response) =>
+        _options.EffectiveMethod != "HEAD" && response.Status is >= 200 and not 204 and not 304
+        && response.GetHeader("Transfer-Encoding") is null;
+
     private static long? ContentLength(HttpResponse response) =>
         long.TryParse(response.GetHeader("Content-Length"), NumberStyles.None, CultureInfo.InvariantCulture, out long length)
             ? length
@@ -248,7 +254,10 @@ internal sealed class RequestCommand
         headers.Exists(header => string.Equals(header.Key, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Maps a library, socket or TLS exception to an exit code and a one-line message.</summary>
-    internal static CliFailure Translate(Exception e, string context)
+    /// <param name="e">The exception.</param>
+    /// <param name="connectContext">Message prefix when the connection could not be opened.</param>
+    /// <param name="context">Message prefix for anything else.</param>
+    internal static CliFailure Translate(Exception e, string connectContext, string context)
     {
         if (e is CliFailure failure)
         {
@@ -257,7 +266,7 @@ internal sealed class RequestCommand
 
         if (FindInChain<AuthenticationException>(e) is { } tls)
         {
-            return new CliFailure(ExitCodes.TlsFailed, $"{context}: TLS handshake failed: {OneLine(tls.Message)}", e);
+            return new CliFailure(ExitCodes.TlsFailed, $"{connectContext}: TLS handshake failed: {OneLine(tls.Message)}", e);
         }
 
         if (e is TimeoutException or OperationCanceledException
@@ -277,12 +286,26 @@ internal sealed class RequestCommand
                     ? $"{context}: the response body was cut short ({incomplete.Partial.Length} bytes received, {more} more expected)"
                     : $"{context}: the response body was cut short ({incomplete.Partial.Length} bytes received)",
                 e),
-            HttpException => new CliFailure(ExitCodes.ProtocolError, $"{context}: malformed response ({e.GetType().Name}: {OneLine(e.Message)})", e),
-            SocketException socket => new CliFailure(ExitCodes.ConnectionFailed, $"{context}: {OneLine(socket.Message)}", e),
+            HttpException => new CliFailure(ExitCodes.ProtocolError, $"{context}: malformed response ({ProblemName(e)}: {OneLine(e.Message)})", e),
+            SocketException socket => new CliFailure(
+                ExitCodes.ConnectionFailed,
+                $"{(IsConnectFailure(socket.SocketErrorCode) ? connectContext : context)}: {OneLine(socket.Message)}",
+                e),
             IOException => new CliFailure(ExitCodes.ConnectionFailed, $"{context}: {OneLine(e.Message)}", e),
             _ => new CliFailure(ExitCodes.InternalError, $"{context}: internal error: {e.GetType().FullName}: {OneLine(e.Message)}", e),
         };
     }
+
+    /// <summary>"BadStatusLine" for BadStatusLineException: the protocol problem, not the .NET type.</summary>
+    private static string ProblemName(Exception e)
+    {
+        string name = e.GetType().Name;
+        return name.EndsWith("Exception", StringComparison.Ordinal) ? name[..^"Exception".Length] : name;
+    }
+
+    private static bool IsConnectFailure(SocketError error) => error is SocketError.ConnectionRefused
+        or SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData or SocketError.HostUnreachable
+        or SocketError.NetworkUnreachable or SocketError.NetworkDown or SocketError.AddressNotAvailable;
 
     private static T? FindInChain<T>(Exception e)
         where T : Exception

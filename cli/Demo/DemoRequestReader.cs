@@ -190,6 +190,11 @@ internal sealed class DemoRequestReader
                     length--;
                 }
 
+                if (length > MaxLineBytes)
+                {
+                    throw new DemoBadRequestException(431, "line too long");
+                }
+
                 string line = Encoding.Latin1.GetString(_buffer, _start, length);
                 _start = newline + 1;
                 return line;

@@ -24,6 +24,12 @@ internal sealed class DemoServer : IAsyncDisposable
     /// <summary>A connection idle (or mid-request) this long is closed: nothing in the demo waits that long.</summary>
     internal static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(15);
 
+    /// <summary>Most bytes read after an error response before closing (see <see cref="DrainBeforeCloseAsync"/>).</summary>
+    private const int MaxDrainBytes = 64 * 1024;
+
+    /// <summary>Longest wait for the client to finish sending after an error response.</summary>
+    private static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(2);
+
     /// <summary>How long disposal waits for connection tasks to finish after their sockets were closed.</summary>
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
 
@@ -180,6 +186,7 @@ internal sealed class DemoServer : IAsyncDisposable
                 try
                 {
                     await WriteAsync(stream, response, headOnly: false, keepAlive: false, idle.Token).ConfigureAwait(false);
+                    await DrainBeforeCloseAsync(socket, stream).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
                 {
@@ -193,6 +200,27 @@ internal sealed class DemoServer : IAsyncDisposable
                 // Client went away, idled out, or the server is stopping: close this connection.
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// Closing a socket with unread input makes the kernel send RST, which can destroy the error response
+    /// before the client reads it. So: end our side, then read (bounded) what the client still sends.
+    /// </summary>
+    private static async Task DrainBeforeCloseAsync(Socket socket, NetworkStream stream)
+    {
+        socket.Shutdown(SocketShutdown.Send);
+        using var limit = new CancellationTokenSource(DrainTime);
+        byte[] scratch = new byte[4096];
+        for (int drained = 0; drained < MaxDrainBytes;)
+        {
+            int read = await stream.ReadAsync(scratch, limit.Token).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return;
+            }
+
+            drained += read;
         }
     }
 
