@@ -86,6 +86,15 @@ namespace Http.Client.Generator
             isEnabledByDefault: true,
             description: "Text copied into generated string literals and XML docs must not hold control characters or line separators, and a message template's braces must balance and name properties of the class. Quotes and backslashes are escaped and therefore allowed.");
 
+        public static readonly DiagnosticDescriptor ReservedName = new DiagnosticDescriptor(
+            id: "HTTPGEN011",
+            title: "Name collides with generated or inherited code",
+            messageFormat: "'{0}' cannot be used here: it is {1}",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "A name would clash with the generated type that holds it, a generated method, or a member every exception inherits from System.Exception.");
+
         public static readonly DiagnosticDescriptor UnknownSpecKind = new DiagnosticDescriptor(
             id: "HTTPGEN010",
             title: "Unknown spec file kind",

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -172,6 +173,12 @@ namespace Http.Client.Generator
                     continue;
                 }
 
+                if (StatusReservedNames.Contains(name))
+                {
+                    Report(DiagnosticDescriptors.ReservedName, line, nameField.Column, nameField.Text.Length, name, "the name of a generated type or reserved in enums");
+                    continue;
+                }
+
                 bool duplicate = CheckDuplicate(names, pythonField.Text, line, pythonField);
                 if (!duplicate && name != pythonField.Text)
                 {
@@ -260,11 +267,25 @@ namespace Http.Client.Generator
 
         // ---------------------------------------------------------------- exceptions.spec
 
+        /// <summary>Names a status may not take: the generated types that hold them, and the enum's hidden field.</summary>
+        private static readonly HashSet<string> StatusReservedNames = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "HttpStatus", "StatusCodes", "value__",
+        };
+
+        /// <summary>Public and protected members of System.Exception (and object): a property with one of these names would hide it.</summary>
+        private static readonly HashSet<string> ExceptionMemberNames = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "Data", "HelpLink", "HResult", "InnerException", "Message", "Source", "StackTrace", "TargetSite", "SerializeObjectState",
+            "GetBaseException", "GetObjectData", "GetType", "ToString", "Equals", "GetHashCode", "MemberwiseClone", "Finalize",
+            "ReferenceEquals", "FormatMessage",
+        };
+
         private const string ExceptionLineFormat = "'<Name> : <Base> | <properties> | <message> | <summary>'";
 
         private ExceptionTable ParseExceptions()
         {
-            var entries = new List<(ExceptionEntry Entry, SpecLine Line, Field BaseField)>();
+            var entries = new List<(ExceptionEntry Entry, SpecLine Line, Field BaseField, List<Field> PropertyFields)>();
             var names = new Dictionary<string, int>(StringComparer.Ordinal);
 
             foreach (SpecLine line in Lines())
@@ -313,9 +334,10 @@ namespace Http.Client.Generator
                 bool ok = !CheckDuplicate(names, nameField.Text, line, nameField);
 
                 var properties = new List<ExceptionProperty>();
+                var propertyFields = new List<Field>();
                 if (fields.Count > 1 && fields[1].Text.Length > 0)
                 {
-                    if (!ParseProperties(line, fields[1], properties))
+                    if (!ParseProperties(line, fields[1], nameField.Text, properties, propertyFields))
                     {
                         continue;
                     }
@@ -372,17 +394,19 @@ namespace Http.Client.Generator
                 if (ok)
                 {
                     bool baseIsInSpec = baseField.Text.IndexOf('.') < 0;
-                    entries.Add((new ExceptionEntry(nameField.Text, baseField.Text, baseIsInSpec, properties.ToEquatableArray(), messageKind, template, templateHasHoles, summary), line, baseField));
+                    entries.Add((new ExceptionEntry(nameField.Text, baseField.Text, baseIsInSpec, properties.ToEquatableArray(), messageKind, template, templateHasHoles, summary), line, baseField, propertyFields));
                 }
             }
 
             var byName = new Dictionary<string, ExceptionEntry>(StringComparer.Ordinal);
-            foreach ((ExceptionEntry entry, _, _) in entries)
+            var lineOf = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach ((ExceptionEntry entry, SpecLine line, _, _) in entries)
             {
                 byName[entry.Name] = entry;
+                lineOf[entry.Name] = line.Number;
             }
 
-            foreach ((ExceptionEntry entry, SpecLine line, Field baseField) in entries)
+            foreach ((ExceptionEntry entry, SpecLine line, Field baseField, List<Field> propertyFields) in entries)
             {
                 if (!entry.BaseIsInSpec)
                 {
@@ -411,6 +435,16 @@ namespace Http.Client.Generator
                         break;
                     }
 
+                    // A property an ancestor already declares would hide it (CS0108).
+                    for (int i = 0; i < entry.Properties.Count; i++)
+                    {
+                        if (parent.Properties.Any(p => p.Name == entry.Properties[i].Name))
+                        {
+                            Field at = propertyFields[i];
+                            Report(DiagnosticDescriptors.DuplicateName, line, at.Column, at.Text.Length, at.Text, (lineOf[parent.Name] + 1).ToString(CultureInfo.InvariantCulture));
+                        }
+                    }
+
                     if (!parent.BaseIsInSpec)
                     {
                         break;
@@ -421,7 +455,7 @@ namespace Http.Client.Generator
             }
 
             var result = new List<ExceptionEntry>();
-            foreach ((ExceptionEntry entry, _, _) in entries)
+            foreach ((ExceptionEntry entry, _, _, _) in entries)
             {
                 result.Add(entry);
             }
@@ -429,7 +463,7 @@ namespace Http.Client.Generator
             return new ExceptionTable(result.ToEquatableArray());
         }
 
-        private bool ParseProperties(SpecLine line, Field field, List<ExceptionProperty> properties)
+        private bool ParseProperties(SpecLine line, Field field, string className, List<ExceptionProperty> properties, List<Field> propertyFields)
         {
             var propertyNames = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (Field part in SplitTopLevel(field, ','))
@@ -481,12 +515,19 @@ namespace Http.Client.Generator
                     return false;
                 }
 
+                if (ExceptionMemberNames.Contains(nameField.Text) || nameField.Text == className)
+                {
+                    Report(DiagnosticDescriptors.ReservedName, line, nameField.Column, nameField.Text.Length, nameField.Text, nameField.Text == className ? "the class's own name" : "a member every exception inherits from System.Exception");
+                    return false;
+                }
+
                 if (CheckDuplicate(propertyNames, nameField.Text, line, nameField))
                 {
                     return false;
                 }
 
                 properties.Add(new ExceptionProperty(typeField.Text, nameField.Text, ParameterName(nameField.Text), defaultValue, EmptyValue(type)));
+                propertyFields.Add(nameField);
             }
 
             return true;
@@ -618,6 +659,12 @@ namespace Http.Client.Generator
                 if (!IsIdentifier(identifier))
                 {
                     Report(DiagnosticDescriptors.NotAnIdentifier, line, name.Column, name.Text.Length, identifier, $" (derived from the header name '{name.Text}')");
+                    continue;
+                }
+
+                if (identifier == "HeaderNames" || identifier == "TryGetKnown")
+                {
+                    Report(DiagnosticDescriptors.ReservedName, line, name.Column, name.Text.Length, identifier, "a generated name in HeaderNames");
                     continue;
                 }
 

@@ -37,6 +37,8 @@ namespace Http.Client.Generator.Tests
             { "exceptions.spec", "FooException : System.Exception | int Code, long Code | \"{Code}\"\n", "HTTPGEN003", FirstEntryLine, "Code |" },
             { "headers.spec", "Content-Type\ncontent-type\n", "HTTPGEN003", FirstEntryLine + 1, "content-type" },
 
+            { "exceptions.spec", "AException : System.Exception | string State | \"{State}\"\nBException : AException | string? State = null | \"\"\n", "HTTPGEN003", FirstEntryLine + 1, "State =" },
+
             { "status.spec", "99 TOO_LOW | Too Low | d\n", "HTTPGEN004", FirstEntryLine, "99" },
             { "status.spec", "1000 TOO_HIGH | Too High | d\n", "HTTPGEN004", FirstEntryLine, "1000" },
             { "status.spec", "404 NOT_FOUND | Not Found | d\nalias 1404 GONE | x\n", "HTTPGEN001", FirstEntryLine + 1, "| x" },
@@ -64,6 +66,11 @@ namespace Http.Client.Generator.Tests
             { "exceptions.spec", "FooException : System.Exception | string Name | \"{Nope}\"\n", "HTTPGEN009", FirstEntryLine, "{Nope}" },
             { "exceptions.spec", "FooException : System.Exception | | | summary with \u0007 bell\n", "HTTPGEN009", FirstEntryLine, "\u0007" },
             { "headers.spec", "X-Foo | ref\u0000\n", "HTTPGEN009", FirstEntryLine, "\u0000" },
+
+            { "exceptions.spec", "FooException : System.Exception | string Message | \"{Message}\"\n", "HTTPGEN011", FirstEntryLine, "Message |" },
+            { "exceptions.spec", "FooException : System.Exception | int FooException | \"{FooException}\"\n", "HTTPGEN011", FirstEntryLine, "FooException |" },
+            { "status.spec", "404 NOT_FOUND as StatusCodes | Not Found | d\n", "HTTPGEN011", FirstEntryLine, "StatusCodes" },
+            { "headers.spec", "Try-Get-Known\n", "HTTPGEN011", FirstEntryLine, "Try-Get-Known" },
         };
 
         [Theory]
@@ -131,7 +138,7 @@ namespace Http.Client.Generator.Tests
                 .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
                 .ToList();
 
-            Assert.Equal(10, ids.Count);
+            Assert.Equal(11, ids.Count);
             Assert.Equal(ids.Count, ids.Distinct().Count());
             Assert.All(ids, id => Assert.Contains(id + " |", unshipped));
         }
