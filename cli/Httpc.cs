@@ -17,7 +17,7 @@ public static class Httpc
 
         Usage:
           httpc demo
-          httpc [options] URL
+          httpc [options] URL        (URL: http:// or https://; without a scheme, http:// is assumed)
 
         Commands:
           demo                    run the examples of Python's http.client documentation against an
@@ -32,7 +32,7 @@ public static class Httpc
                                   Content-Type defaults to application/octet-stream)
           -o, --output FILE       write the body to FILE (progress on standard error if it is a terminal)
           -i, --include           print the status line and response headers before the body
-          -v, --verbose           turn on the library's debug output (SetDebugLevel(1))
+          -v, --verbose           the library's debug output (SetDebugLevel(1)), on standard error
               --proxy HOST:PORT   go through an HTTP proxy (CONNECT tunnel for https)
               --cacert FILE       also trust the CA certificate(s) in this PEM file for https
               --timeout SECONDS   timeout for each connect, send and receive
@@ -42,7 +42,7 @@ public static class Httpc
         Exit codes:
           0 success (status < 400)   1 HTTP 4xx/5xx     2 usage error        3 connection failed
           4 TLS failed               5 timeout          6 protocol error     7 local file error
-          130 interrupted
+          70 internal error          130 interrupted
         """;
 
     /// <summary>The tool's version (the assembly's informational version without build metadata).</summary>

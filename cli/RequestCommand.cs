@@ -269,8 +269,13 @@ internal sealed class RequestCommand
             return new CliFailure(ExitCodes.TlsFailed, $"{connectContext}: TLS handshake failed: {OneLine(tls.Message)}", e);
         }
 
-        if (e is TimeoutException or OperationCanceledException
-            || FindInChain<SocketException>(e) is { SocketErrorCode: SocketError.TimedOut })
+        if (FindInChain<SocketException>(e) is { SocketErrorCode: SocketError.TimedOut })
+        {
+            // The system's own connect timeout (no --timeout given, host unreachable).
+            return new CliFailure(ExitCodes.Timeout, $"{connectContext}: timed out", e);
+        }
+
+        if (e is TimeoutException or OperationCanceledException)
         {
             return new CliFailure(ExitCodes.Timeout, $"{context}: timed out", e);
         }
