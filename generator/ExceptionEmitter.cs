@@ -98,7 +98,9 @@ namespace Http.Client.Generator
 
             string message = entry.MessageKind == MessageKind.Custom
                 ? $"FormatMessage({arguments})"
-                : "$\"" + entry.MessageTemplate + "\"";
+                : entry.MessageTemplateHasHoles
+                    ? "$\"" + entry.MessageTemplate + "\""
+                    : "\"" + entry.MessageTemplate!.Replace("{{", "{").Replace("}}", "}") + "\"";
 
             w.Line("/// <summary>Creates the exception from the data it carries; the message is built from them.</summary>");
             foreach (ExceptionProperty property in entry.Properties)

@@ -243,7 +243,7 @@ namespace Http.Client
         /// <summary>Creates the exception from the data it carries; the message is built from them.</summary>
         /// <param name="state">The value of <see cref="State"/>.</param>
         public CannotSendHeaderException(string? state = null)
-            : base($"", (System.Exception?)null)
+            : base("", (System.Exception?)null)
         {
             State = state;
         }
