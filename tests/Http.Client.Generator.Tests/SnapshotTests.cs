@@ -111,6 +111,20 @@ namespace Http.Client.Generator.Tests
             Assert.Equal(first, second);
         }
 
+        [Fact]
+        public void CrlfSpecFilesGenerateTheSameCode()
+        {
+            // A checkout with Windows line endings must not change the output or produce diagnostics.
+            string[] lf = GenerateFromRealSpec().Select(s => s.HintName + "\n" + s.SourceText).ToArray();
+            var crlfSpecs = GeneratorHarness.RealSpecFiles()
+                .Select(t => (AdditionalText)new InMemoryAdditionalText(t.Path, t.GetText()!.ToString().Replace("\r\n", "\n").Replace("\n", "\r\n")))
+                .ToList();
+            (GeneratorDriverRunResult result, _, _) = GeneratorHarness.Run(crlfSpecs, rootNamespace: "Http.Client", assemblyName: "Http.Client");
+
+            Assert.Empty(result.Diagnostics);
+            Assert.Equal(lf, result.Results[0].GeneratedSources.Select(s => s.HintName + "\n" + s.SourceText).ToArray());
+        }
+
         private static string Normalize(string text) => text.Replace("\r\n", "\n");
     }
 }
