@@ -168,7 +168,8 @@ public sealed class ServersFixture : IDisposable
         File.WriteAllBytes(Path.Combine(www, "chunked", "lines.txt"), ChunkedBody);
 
         var (certificatePem, keyPem) = Pki.IssueServerPem(TlsHost, Host);
-        File.WriteAllText(Path.Combine(_prefix, "server.crt"), certificatePem);
+        // The full chain, as a real deployment sends it: a client that lacks the CA sees UntrustedRoot.
+        File.WriteAllText(Path.Combine(_prefix, "server.crt"), certificatePem + "\n" + Pki.AuthorityPem + "\n");
         File.WriteAllText(Path.Combine(_prefix, "server.key"), keyPem);
         if (!OperatingSystem.IsWindows())
         {

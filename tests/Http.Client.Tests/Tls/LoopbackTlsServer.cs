@@ -61,7 +61,10 @@ internal sealed class LoopbackTlsServer : IAsyncDisposable
     /// <summary>The port the server listens on.</summary>
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    /// <summary>The next connection the server accepted, waiting at most <see cref="WireKit.Patience"/>.</summary>
+    /// <summary>
+    /// The next connection whose handshake has ended (successfully or not), waiting at most
+    /// <see cref="WireKit.Patience"/>; what the handshake recorded is then complete.
+    /// </summary>
     public async Task<TlsServerConnection> NextConnectionAsync()
     {
         using var timeout = new CancellationTokenSource(WireKit.Patience);
@@ -108,7 +111,6 @@ internal sealed class LoopbackTlsServer : IAsyncDisposable
                 return;
             }
             var connection = new TlsServerConnection();
-            _accepted.Writer.TryWrite(connection);
             _handlers.Add(ServeAsync(socket, connection));
         }
     }
@@ -127,7 +129,8 @@ internal sealed class LoopbackTlsServer : IAsyncDisposable
             catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
             {
                 connection.ClientHelloBytes = recording.Recorded;
-                connection.HandshakeCompleted.TrySetException(e);
+                connection.HandshakeError = e;
+                _accepted.Writer.TryWrite(connection);
                 return;
             }
             connection.ClientHelloBytes = recording.Recorded;
@@ -138,7 +141,7 @@ internal sealed class LoopbackTlsServer : IAsyncDisposable
             {
                 connection.ClientCertificate = X509CertificateLoader.LoadCertificate(clientCertificate.GetRawCertData());
             }
-            connection.HandshakeCompleted.TrySetResult();
+            _accepted.Writer.TryWrite(connection);
 
             for (var number = 1; number <= MaxRequestsPerConnection; number++)
             {
@@ -196,25 +199,12 @@ internal sealed class TlsServerConnection
     /// <summary>The client certificate presented, if any.</summary>
     public X509Certificate2? ClientCertificate { get; set; }
 
-    /// <summary>Completes when the server's handshake ends: successfully, or with its error.</summary>
-    public TaskCompletionSource HandshakeCompleted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Why the server's handshake failed, or null when it succeeded.</summary>
+    public Exception? HandshakeError { get; set; }
 
     /// <summary>Completes when the connection has ended (the client closed it, or the handshake failed).</summary>
     public TaskCompletionSource Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Each request head received, in order.</summary>
     public ConcurrentQueue<string> RequestHeads { get; } = new();
-
-    /// <summary>Waits (bounded) until the handshake has ended, successfully or not.</summary>
-    public async Task WaitForHandshakeAsync()
-    {
-        try
-        {
-            await HandshakeCompleted.Task.WaitAsync(WireKit.Patience);
-        }
-        catch (Exception e) when (e is not TimeoutException)
-        {
-            // A failed handshake is an outcome, not a test failure; callers check what they need.
-        }
-    }
 }

@@ -144,8 +144,9 @@ internal sealed class TestPki : IDisposable
 
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F; // a positive serial number
-        var now = DateTimeOffset.UtcNow;
-        return request.Create(_authorityWithKey, now - ClockSkew, now + Lifetime, serial);
+        // Valid from a little before now until a minute before the authority expires (never past it).
+        var notAfter = new DateTimeOffset(_authorityWithKey.NotAfter.ToUniversalTime()) - TimeSpan.FromMinutes(1);
+        return request.Create(_authorityWithKey, DateTimeOffset.UtcNow - ClockSkew, notAfter, serial);
     }
 
     // A PKCS#12 round trip gives a certificate whose key every platform's TLS stack can use
