@@ -67,7 +67,7 @@ namespace Http.Client
                 {
                     if (Host.Length == 0)
                     {
-                        throw new SocketException((int)SocketError.HostNotFound);
+                        throw new IOException("No host to connect to.");
                     }
                     var endPoint = new DnsEndPoint(Host, Port);
                     ValueTask<Stream> pending = callback(endPoint, token);
@@ -87,23 +87,30 @@ namespace Http.Client
         /// <summary>CPython's socket.create_connection: try each resolved address in turn, bind the source, Nagle off.</summary>
         private async ValueTask<Stream> ConnectTcpCore(bool async, bool timed, CancellationToken cancellationToken)
         {
-            if (Host.Length == 0)
-            {
-                throw new SocketException((int)SocketError.HostNotFound);
-            }
             IPAddress[] addresses;
-            if (IPAddress.TryParse(Host, out IPAddress? literal))
+            try
             {
-                addresses = new[] { literal };
+                if (Host.Length == 0)
+                {
+                    throw new SocketException((int)SocketError.HostNotFound);
+                }
+                if (IPAddress.TryParse(Host, out IPAddress? literal))
+                {
+                    addresses = new[] { literal };
+                }
+                else if (async || timed)
+                {
+                    Task<IPAddress[]> lookup = Dns.GetHostAddressesAsync(Host, cancellationToken);
+                    addresses = async ? await lookup.ConfigureAwait(false) : lookup.GetAwaiter().GetResult();
+                }
+                else
+                {
+                    addresses = Dns.GetHostAddresses(Host);
+                }
             }
-            else if (async || timed)
+            catch (SocketException e)
             {
-                Task<IPAddress[]> lookup = Dns.GetHostAddressesAsync(Host, cancellationToken);
-                addresses = async ? await lookup.ConfigureAwait(false) : lookup.GetAwaiter().GetResult();
-            }
-            else
-            {
-                addresses = Dns.GetHostAddresses(Host);
+                throw new IOException($"{e.Message} ({Host})", e);
             }
             Exception? last = null;
             foreach (IPAddress address in addresses)
@@ -146,7 +153,9 @@ namespace Http.Client
                     throw;
                 }
             }
-            throw last ?? new SocketException((int)SocketError.AddressFamilyNotSupported);
+            // OSError maps to IOException (DESIGN.md); the socket error stays inside.
+            Exception failure = last ?? new SocketException((int)SocketError.AddressFamilyNotSupported);
+            throw new IOException(failure.Message, failure);
         }
 
         /// <summary>

@@ -17,9 +17,13 @@ namespace Http.Client
         /// </summary>
         private const int CombinedWriteThreshold = 16 * 1024;
 
-        private static ReadOnlySpan<byte> LastChunk => "0\r\n\r\n"u8;
+        private static readonly byte[] Crlf = { (byte)'\r', (byte)'\n' };
 
-        private static ReadOnlySpan<byte> ChunkEndAndLastChunk => "\r\n0\r\n\r\n"u8;
+        private static readonly byte[] LastChunkBytes = "0\r\n\r\n"u8.ToArray();
+
+        private static readonly byte[] ChunkEndAndLastChunkBytes = "\r\n0\r\n\r\n"u8.ToArray();
+
+        private static ReadOnlySpan<byte> LastChunk => "0\r\n\r\n"u8;
 
         private void WriteRequestHead(string method, string url, bool skipHost, bool skipAcceptEncoding)
         {
@@ -241,7 +245,7 @@ namespace Http.Client
                 }
                 if (chunked)
                 {
-                    await SendRawCore(async, transport, LastChunk.ToArray(), cancellationToken).ConfigureAwait(false);
+                    await SendRawCore(async, transport, LastChunkBytes, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (Exception e) when (IsAbort(e) || e is not IOException)
@@ -327,7 +331,7 @@ namespace Http.Client
                 {
                     DebugLine("send: " + PythonRepr.Bytes(LastChunk));
                 }
-                await transport.WriteAsync(async, ChunkEndAndLastChunk.ToArray(), cancellationToken).ConfigureAwait(false);
+                await transport.WriteAsync(async, ChunkEndAndLastChunkBytes, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -413,7 +417,11 @@ namespace Http.Client
             }
         }
 
-        /// <summary>Sends one body piece (CPython: one send per piece; empty pieces skipped; chunk-framed when asked).</summary>
+        /// <summary>
+        /// Sends one body piece: CPython sends one write per piece (one chunk when chunked) and skips empty ones.
+        /// A piece larger than <see cref="BlockSize"/> stays one chunk on the wire but goes out in BlockSize writes,
+        /// so a huge piece is never copied into one frame.
+        /// </summary>
         private async ValueTask SendPieceCore(bool async, Transport transport, ReadOnlyMemory<byte> piece, bool chunked, CancellationToken cancellationToken)
         {
             if (piece.IsEmpty)
@@ -424,17 +432,55 @@ namespace Http.Client
                 }
                 return;
             }
-            if (!chunked)
+            if (piece.Length <= BlockSize)
             {
-                await SendRawCore(async, transport, piece, cancellationToken).ConfigureAwait(false);
+                if (!chunked)
+                {
+                    await SendRawCore(async, transport, piece, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                _head.Clear();
+                _head.AppendChunkSizeLine(piece.Length);
+                _head.Append(piece.Span);
+                _head.AppendCrlf();
+                await SendRawCore(async, transport, _head.Written, cancellationToken).ConfigureAwait(false);
+                _head.Clear();
                 return;
             }
-            _head.Clear();
-            _head.AppendChunkSizeLine(piece.Length);
-            _head.Append(piece.Span);
-            _head.AppendCrlf();
-            await SendRawCore(async, transport, _head.Written, cancellationToken).ConfigureAwait(false);
-            _head.Clear();
+            if (_debugLevel > 0)
+            {
+                var shown = new byte[piece.Length + (chunked ? 20 : 0)];
+                int length = 0;
+                if (chunked)
+                {
+                    piece.Length.TryFormat(shown, out length, "X", System.Globalization.CultureInfo.InvariantCulture);
+                    shown[length++] = (byte)'\r';
+                    shown[length++] = (byte)'\n';
+                }
+                piece.Span.CopyTo(shown.AsSpan(length));
+                length += piece.Length;
+                if (chunked)
+                {
+                    shown[length++] = (byte)'\r';
+                    shown[length++] = (byte)'\n';
+                }
+                DebugLine("send: " + PythonRepr.Bytes(shown.AsSpan(0, length)));
+            }
+            if (chunked)
+            {
+                _head.Clear();
+                _head.AppendChunkSizeLine(piece.Length);
+                await transport.WriteAsync(async, _head.Written, cancellationToken).ConfigureAwait(false);
+                _head.Clear();
+            }
+            for (int offset = 0; offset < piece.Length; offset += BlockSize)
+            {
+                await transport.WriteAsync(async, piece.Slice(offset, Math.Min(BlockSize, piece.Length - offset)), cancellationToken).ConfigureAwait(false);
+            }
+            if (chunked)
+            {
+                await transport.WriteAsync(async, Crlf, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         private ValueTask SendRawCore(bool async, Transport transport, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)

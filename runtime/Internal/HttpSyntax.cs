@@ -38,8 +38,7 @@ namespace Http.Client.Internal
                 if (method[i] <= '\x1f')
                 {
                     throw new ArgumentException(
-                        $"method can't contain control characters. {PythonRepr.String(method)} (found at least {PythonRepr.String(method[i].ToString())})",
-                        nameof(method));
+                        $"method can't contain control characters. {PythonRepr.String(method)} (found at least {PythonRepr.String(method[i].ToString())})");
                 }
             }
         }
@@ -152,7 +151,16 @@ namespace Http.Client.Internal
 
         private static EncoderFallbackException CodecError(string codec, int range, string text, int position, string? context)
         {
-            string message = $"'{codec}' codec can't encode character {PythonRepr.String(text[position].ToString())} in position {position}: ordinal not in range({range})";
+            // Python reports the whole run of unencodable characters.
+            int end = position;
+            while (end < text.Length && text[end] >= range)
+            {
+                end++;
+            }
+            string where = end - position == 1 || (end - position == 2 && char.IsSurrogatePair(text[position], text[position + 1]))
+                ? $"character {PythonRepr.CodecCharacter(text, position)} in position {position}"
+                : $"characters in position {position}-{end - 1}";
+            string message = $"'{codec}' codec can't encode {where}: ordinal not in range({range})";
             if (context is not null)
             {
                 message += " " + context;
@@ -194,29 +202,46 @@ namespace Http.Client.Internal
             {
                 badRepr = badRepr.Substring(0, 20); // Python's %.20r cuts the repr, closing quote included.
             }
-            string where = end - bad == 1
-                ? $"character {PythonRepr.String(body[bad].ToString())} in position {bad}"
+            string where = end - bad == 1 || (end - bad == 2 && char.IsSurrogatePair(body[bad], body[bad + 1]))
+                ? $"character {PythonRepr.CodecCharacter(body, bad)} in position {bad}"
                 : $"characters in position {bad}-{end - 1}";
             throw new EncoderFallbackException(
                 $"'latin-1' codec can't encode {where}: Body ({badRepr}) is not valid Latin-1. " +
                 "Use body.encode('utf-8') if you want to send it encoded in UTF-8.");
         }
 
-        /// <summary>Host as sent in the Host header: ASCII, else IDNA (System.Globalization.IdnMapping).</summary>
+        /// <summary>
+        /// Host as sent in the Host header: ASCII as is, else IDNA. Python's codec is IDNA 2003 (nameprep: ß becomes ss,
+        /// ASCII labels keep their case); this applies the same per-label mapping before IdnMapping's punycode.
+        /// </summary>
         public static string ToAsciiHost(string host)
         {
             if (IndexOfAbove(host, '\x7f') < 0)
             {
                 return host;
             }
-            try
+            var mapping = new IdnMapping();
+            string[] labels = host.Split(new[] { '.', '\u3002', '\uff0e', '\uff61' });
+            for (int i = 0; i < labels.Length; i++)
             {
-                return new IdnMapping().GetAscii(host);
+                string label = labels[i];
+                if (IndexOfAbove(label, '\x7f') < 0)
+                {
+                    continue;
+                }
+                string prepared = label.Normalize(NormalizationForm.FormKC).ToLowerInvariant()
+                    .Replace("\u00df", "ss", StringComparison.Ordinal)
+                    .Replace('\u03c2', '\u03c3');
+                try
+                {
+                    labels[i] = mapping.GetAscii(prepared);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new InvalidUrlException($"host {PythonRepr.String(host)} cannot be IDNA-encoded: {e.Message}", e);
+                }
             }
-            catch (ArgumentException e)
-            {
-                throw new InvalidUrlException($"host {PythonRepr.String(host)} cannot be IDNA-encoded: {e.Message}", e);
-            }
+            return string.Join('.', labels);
         }
 
         /// <summary>

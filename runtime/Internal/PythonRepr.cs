@@ -122,6 +122,23 @@ namespace Http.Client.Internal
             return builder.ToString();
         }
 
+        /// <summary>
+        /// How Python's codec errors name a character: always escaped, <c>'\xe9'</c>, <c>'\u0101'</c> or
+        /// <c>'\U0001f600'</c> (a surrogate pair counts as one code point).
+        /// </summary>
+        public static string CodecCharacter(string text, int index)
+        {
+            int codePoint = text[index];
+            if (char.IsHighSurrogate(text[index]) && index + 1 < text.Length && char.IsLowSurrogate(text[index + 1]))
+            {
+                codePoint = char.ConvertToUtf32(text[index], text[index + 1]);
+            }
+            var builder = new StringBuilder(12);
+            builder.Append('\'');
+            AppendEscape(builder, codePoint);
+            return builder.Append('\'').ToString();
+        }
+
         private static char ChooseQuote(bool hasSingle, bool hasDouble) => hasSingle && !hasDouble ? '"' : '\'';
 
         private static void AppendEscape(StringBuilder builder, int codePoint)
