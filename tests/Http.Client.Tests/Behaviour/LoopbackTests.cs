@@ -16,7 +16,7 @@ public class LoopbackTests
     public async Task Ipv6Loopback_BracketedHostHeader()
     {
         if (!Socket.OSSupportsIPv6) throw new InvalidOperationException("the test machine has no IPv6 loopback");
-        await using var server = LoopbackServer.Serve("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        await using var server = LoopbackServer.ServeOn(IPAddress.IPv6Loopback, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
         using var conn = new HttpConnection($"[::1]:{server.Port}");
         Assert.Equal("::1", conn.Host);
         conn.Request("GET", "/v6");
@@ -38,6 +38,21 @@ public class LoopbackTests
         Assert.Equal(
             $"POST /p HTTP/1.1\r\nHost: 127.0.0.1:{server.Port}\r\nAccept-Encoding: identity\r\nContent-Length: 4\r\n\r\nbody",
             Latin1.Text(server.Connections[0].Received));
+    }
+
+    [Fact]
+    [Trait("Deviation", "2")]
+    public void RefusedConnect_IsAnIOException_AndTheNextRequestTriesAgain()
+    {
+        // DESIGN.md: OSError (here ConnectionRefusedError) maps to IOException.
+        int closedPort = Ported.SocketTests.FindUnusedPort();
+        using var conn = new HttpConnection("127.0.0.1", closedPort, TimeSpan.FromSeconds(20));
+        var first = Assert.ThrowsAny<Exception>(() => conn.Request("GET", "/"));
+        // DEVIATIONS 2: the state is Idle again, so the next request reconnects (and is refused again)
+        // instead of failing with CannotSendRequest.
+        var second = Assert.ThrowsAny<Exception>(() => conn.Request("GET", "/"));
+        Assert.IsNotType<CannotSendRequestException>(second);
+        Assert.True(first is IOException, $"expected IOException, got {first.GetType().FullName}: {first.Message}");
     }
 
     [Fact]

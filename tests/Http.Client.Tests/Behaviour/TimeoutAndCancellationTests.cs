@@ -22,22 +22,28 @@ public class TimeoutAndCancellationTests
     /// <summary>How long a 300 ms timeout may take to surface on a loaded 2-core machine.</summary>
     private static readonly TimeSpan TimeoutBound = TimeSpan.FromSeconds(10);
 
-    /// <summary>A loopback server whose first connection reads the request and never answers; later ones answer "ok".</summary>
-    private static LoopbackServer SilentFirstConnection()
+    /// <summary>A loopback server that reads each request and never answers.</summary>
+    private static LoopbackServer SilentServer() => LoopbackServer.Start(async c =>
     {
-        int accepted = 0;
-        return LoopbackServer.Start(async c =>
+        await c.ReadRequestAsync();
+        await c.WaitForEofAsync(); // silent until the client gives up
+    });
+
+    /// <summary>
+    /// A ConnectCallback for one connection: the first transport is a real socket to <paramref name="server"/> (its
+    /// connect is not timed, so a loaded machine cannot fail it); later ones come from <paramref name="scripted"/> and
+    /// already hold their response, so the recovery half of a test does not depend on scheduling either.
+    /// </summary>
+    private static Func<System.Net.DnsEndPoint, CancellationToken, ValueTask<Stream>> FirstToServerThenScripted(LoopbackServer server, TransportFactory scripted)
+    {
+        int opened = 0;
+        return async (endPoint, token) =>
         {
-            if (Interlocked.Increment(ref accepted) == 1)
-            {
-                await c.ReadRequestAsync();
-                await c.WaitForEofAsync(); // silent until the client gives up
-                return;
-            }
-            await c.ReadRequestAsync();
-            await c.SendAsync(Ok);
-            await c.WaitForEofAsync();
-        });
+            if (Interlocked.Increment(ref opened) > 1) return await scripted.Connect(endPoint, token);
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            await socket.ConnectAsync(server.EndPoint, CancellationToken.None);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        };
     }
 
     private static void AssertOk(HttpResponse resp)
@@ -50,8 +56,9 @@ public class TimeoutAndCancellationTests
     [Trait("Deviation", "4")]
     public async Task Timeout_Sync_GetResponse_ThenReusable()
     {
-        await using var server = SilentFirstConnection();
-        using var conn = server.CreateConnection(ShortTimeout);
+        await using var server = SilentServer();
+        var scripted = new TransportFactory(Latin1.Bytes(Ok));
+        using var conn = new HttpConnection("127.0.0.1", server.Port, ShortTimeout) { ConnectCallback = FirstToServerThenScripted(server, scripted) };
         conn.Request("GET", "/silent");
         var clock = Stopwatch.StartNew();
         Assert.Throws<TimeoutException>(() => conn.GetResponse());
@@ -61,15 +68,17 @@ public class TimeoutAndCancellationTests
         conn.Request("GET", "/next");
         using var resp = conn.GetResponse();
         AssertOk(resp);
-        Assert.Equal(2, server.ConnectionCount);
+        Assert.Equal(1, scripted.OpenCount);
+        Assert.StartsWith("GET /next HTTP/1.1\r\n", Latin1.Text(scripted.Last.Written));
     }
 
     [Fact]
     [Trait("Deviation", "4")]
     public async Task Timeout_Async_GetResponse_ThenReusable()
     {
-        await using var server = SilentFirstConnection();
-        using var conn = server.CreateConnection(ShortTimeout);
+        await using var server = SilentServer();
+        var scripted = new TransportFactory(Latin1.Bytes(Ok));
+        using var conn = new HttpConnection("127.0.0.1", server.Port, ShortTimeout) { ConnectCallback = FirstToServerThenScripted(server, scripted) };
         await conn.RequestAsync("GET", "/silent");
         var clock = Stopwatch.StartNew();
         await Assert.ThrowsAsync<TimeoutException>(async () => await conn.GetResponseAsync());
@@ -79,7 +88,7 @@ public class TimeoutAndCancellationTests
         await conn.RequestAsync("GET", "/next");
         using var resp = await conn.GetResponseAsync();
         AssertOk(resp);
-        Assert.Equal(2, server.ConnectionCount);
+        Assert.Equal(1, scripted.OpenCount);
     }
 
     [Theory]
@@ -88,21 +97,19 @@ public class TimeoutAndCancellationTests
     [InlineData(true)]
     public async Task Timeout_BodyRead_ClosesTransport_ThenReusable(bool async)
     {
-        int accepted = 0;
+        var headSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = LoopbackServer.Start(async c =>
         {
             await c.ReadRequestAsync();
-            if (Interlocked.Increment(ref accepted) == 1)
-            {
-                await c.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf");
-                await c.WaitForEofAsync();
-                return;
-            }
-            await c.SendAsync(Ok);
+            await c.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf");
+            headSent.SetResult();
             await c.WaitForEofAsync();
         });
-        using var conn = server.CreateConnection(ShortTimeout);
+        var scripted = new TransportFactory(Latin1.Bytes(Ok));
+        using var conn = new HttpConnection("127.0.0.1", server.Port, ShortTimeout) { ConnectCallback = FirstToServerThenScripted(server, scripted) };
         conn.Request("GET", "/slow-body");
+        // Only the body read is under test: wait until the head is on the wire so a slow server cannot time out GetResponse.
+        await headSent.Task.WaitAsync(LoopbackServer.DefaultTimeout);
         using (var resp = conn.GetResponse())
         {
             var clock = Stopwatch.StartNew();
@@ -114,6 +121,7 @@ public class TimeoutAndCancellationTests
         conn.Request("GET", "/next");
         using var next = conn.GetResponse();
         AssertOk(next);
+        Assert.Equal(1, scripted.OpenCount);
     }
 
     [Fact]
@@ -182,8 +190,9 @@ public class TimeoutAndCancellationTests
     [Trait("Deviation", "4")]
     public async Task Cancel_GetResponseAsync_AgainstALoopbackServer()
     {
-        await using var server = SilentFirstConnection();
-        using var conn = server.CreateConnection();
+        await using var server = SilentServer();
+        var scripted = new TransportFactory(Latin1.Bytes(Ok));
+        using var conn = new HttpConnection("127.0.0.1", server.Port) { ConnectCallback = FirstToServerThenScripted(server, scripted) };
         await conn.RequestAsync("GET", "/silent");
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await conn.GetResponseAsync(cts.Token));
@@ -191,6 +200,7 @@ public class TimeoutAndCancellationTests
         await conn.RequestAsync("GET", "/next");
         using var resp = await conn.GetResponseAsync();
         AssertOk(resp);
+        Assert.Equal(1, scripted.OpenCount);
     }
 
     [Fact]

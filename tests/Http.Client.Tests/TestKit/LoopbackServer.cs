@@ -48,7 +48,10 @@ public sealed class LoopbackServer : IAsyncDisposable
     /// Starts a server that, on every connection, answers each request with the next of <paramref name="responses"/>
     /// (Latin-1 text) and closes the connection after the last one it has.
     /// </summary>
-    public static LoopbackServer Serve(params string[] responses) => Start(async connection =>
+    public static LoopbackServer Serve(params string[] responses) => ServeOn(IPAddress.Loopback, responses);
+
+    /// <summary><see cref="Serve"/> on a given loopback address (IPv6Loopback for ::1).</summary>
+    public static LoopbackServer ServeOn(IPAddress address, params string[] responses) => Start(async connection =>
     {
         foreach (var response in responses)
         {
@@ -56,7 +59,7 @@ public sealed class LoopbackServer : IAsyncDisposable
             await connection.SendAsync(response);
         }
         connection.Close();
-    });
+    }, address);
 
     /// <summary>The bound endpoint.</summary>
     public IPEndPoint EndPoint { get; }
