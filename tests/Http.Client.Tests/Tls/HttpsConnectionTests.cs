@@ -346,21 +346,33 @@ public sealed class HttpsConnectionTests : IDisposable
         Assert.True(total > 0, "no ClientHello was sent");
     }
 
-    [Fact]
-    public async Task A_handshake_that_never_completes_times_out_with_the_connection_timeout()
+    [Theory]
+    [InlineData(false, true)]   // sync over a socket stream: the socket's own read timeout
+    [InlineData(false, false)]  // sync over a stream without timeouts: a timer
+    [InlineData(true, true)]    // async: a timer
+    [InlineData(true, false)]
+    public async Task A_handshake_that_never_completes_times_out_with_the_connection_timeout(bool async, bool streamHasTimeouts)
     {
         using var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
         var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        var toLoopback = ToLoopback(port);
         using var connection = new HttpsConnection(GoodHost, port, timeout: TimeSpan.FromMilliseconds(500),
             sslOptions: _pki.CreateTrustingClientOptions())
         {
-            ConnectCallback = ToLoopback(port),
+            // RecordingStream is a plain pass-through whose CanTimeout is false.
+            ConnectCallback = streamHasTimeouts
+                ? toLoopback
+                : async (endPoint, token) => new RecordingStream(await toLoopback(endPoint, token)),
         };
 
-        var connecting = Task.Run(connection.Connect);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var connecting = async ? connection.ConnectAsync().AsTask() : Task.Run(connection.Connect);
         using var accepted = await silent.AcceptSocketAsync().WaitAsync(WireKit.Patience);
-        await Assert.ThrowsAsync<TimeoutException>(() => connecting.WaitAsync(WireKit.Patience));
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => connecting.WaitAsync(WireKit.Patience));
+        Assert.Equal("timed out", error.Message);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(400), $"gave up after {clock.Elapsed}");
+        Assert.False(connection.IsConnected);
     }
 
     [Fact]

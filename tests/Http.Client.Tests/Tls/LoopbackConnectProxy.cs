@@ -25,7 +25,7 @@ internal sealed class LoopbackConnectProxy : IAsyncDisposable
     private const int RelayBufferSize = 16 * 1024;
 
     private readonly TcpListener _listener;
-    private readonly int _targetPort;
+    private readonly IPEndPoint _target;
     private readonly Func<string, string> _decide;
     private readonly CancellationTokenSource _stop = new();
     private readonly Channel<ProxiedConnection> _accepted = Channel.CreateUnbounded<ProxiedConnection>();
@@ -35,9 +35,10 @@ internal sealed class LoopbackConnectProxy : IAsyncDisposable
     /// <summary>Starts the proxy.</summary>
     /// <param name="targetPort">The loopback port every accepted tunnel is relayed to.</param>
     /// <param name="decide">Maps the CONNECT head (Latin-1 text) to the full reply head to send.</param>
-    public LoopbackConnectProxy(int targetPort, Func<string, string> decide)
+    /// <param name="targetAddress">The loopback address of the target (127.0.0.1 by default).</param>
+    public LoopbackConnectProxy(int targetPort, Func<string, string> decide, IPAddress? targetAddress = null)
     {
-        _targetPort = targetPort;
+        _target = new IPEndPoint(targetAddress ?? IPAddress.Loopback, targetPort);
         _decide = decide;
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
@@ -126,8 +127,8 @@ internal sealed class LoopbackConnectProxy : IAsyncDisposable
                 return;
             }
 
-            using var target = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await target.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _targetPort), token);
+            using var target = new Socket(_target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            await target.ConnectAsync(_target, token);
             await using var targetStream = new NetworkStream(target, ownsSocket: false);
             using var relayEnd = CancellationTokenSource.CreateLinkedTokenSource(token);
             var up = RelayAsync(client, targetStream, target, relayEnd.Token);

@@ -151,6 +151,26 @@ public sealed class TunnelTests : IDisposable
     }
 
     [Fact]
+    public async Task An_IPv6_tunnel_host_is_bracketed_in_CONNECT_and_verified_as_an_IP_address()
+    {
+        using var certificate = _pki.IssueServer("::1");
+        await using var target = new LoopbackTlsServer(certificate, _pki.Authority, address: IPAddress.IPv6Loopback);
+        await using var proxy = new LoopbackConnectProxy(target.Port, _ => LoopbackConnectProxy.Established, IPAddress.IPv6Loopback);
+        using var connection = new HttpsConnection("127.0.0.1", proxy.Port, sslOptions: _pki.CreateTrustingClientOptions());
+        connection.SetTunnel($"[::1]:{target.Port}");
+
+        connection.Request("GET", "/v6");
+        using var response = connection.GetResponse();
+        Assert.Equal("tls #1: GET /v6 HTTP/1.1", Encoding.ASCII.GetString(response.Read()));
+
+        var tunnel = await proxy.NextConnectionAsync();
+        Assert.Equal($"CONNECT [::1]:{target.Port} HTTP/1.1\r\nHost: [::1]:{target.Port}\r\n\r\n", await tunnel.ConnectHeadTextAsync());
+        var seen = await target.NextConnectionAsync();
+        Assert.Null(seen.ClientHello.ServerName);
+        Assert.Contains($"\r\nHost: [::1]:{target.Port}\r\n", seen.RequestHeads.Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SetTunnel_after_connecting_is_an_error()
     {
         await using var target = new LoopbackTlsServer(_targetCertificate, _pki.Authority);
