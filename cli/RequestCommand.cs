@@ -292,11 +292,11 @@ internal sealed class RequestCommand
                     : $"{context}: the response body was cut short ({incomplete.Partial.Length} bytes received)",
                 e),
             HttpException => new CliFailure(ExitCodes.ProtocolError, $"{context}: malformed response ({ProblemName(e)}: {OneLine(e.Message)})", e),
-            SocketException socket => new CliFailure(
+            // The library reports connect failures as IOException around the SocketException.
+            IOException or SocketException => new CliFailure(
                 ExitCodes.ConnectionFailed,
-                $"{(IsConnectFailure(socket.SocketErrorCode) ? connectContext : context)}: {OneLine(socket.Message)}",
+                $"{(FindInChain<SocketException>(e) is { } socket && IsConnectFailure(socket.SocketErrorCode) ? connectContext : context)}: {OneLine(e.Message)}",
                 e),
-            IOException => new CliFailure(ExitCodes.ConnectionFailed, $"{context}: {OneLine(e.Message)}", e),
             _ => new CliFailure(ExitCodes.InternalError, $"{context}: internal error: {e.GetType().FullName}: {OneLine(e.Message)}", e),
         };
     }
