@@ -13,6 +13,7 @@ public static class Program
     private const string Usage =
         "usage:\n" +
         "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- loopback [--workload small|chunked|large|all] [--seconds N] [--reps N] [--warmup N] [--clients a,b] [--no-python]\n" +
+        "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- allocs [small|chunked|large]   (Http.Client allocation profile by step and type)\n" +
         "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- bdn [BenchmarkDotNet arguments, e.g. --filter '*' --job dry]";
 
     public static int Main(string[] args)
@@ -29,6 +30,8 @@ public static class Program
             {
                 case "loopback":
                     return LoopbackHarness.Run(args[1..]);
+                case "allocs":
+                    return Profiling.AllocationProfile.Run(args[1..]);
                 case "bdn":
                     var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
                     foreach (var s in summaries)

@@ -21,9 +21,9 @@ internal sealed class LoopbackOptions
 
     public List<Workload> Workloads { get; } = [];
 
-    public double Seconds { get; set; } = 1.0;
+    public double Seconds { get; set; } = 0.25;
 
-    public int Reps { get; set; } = 5;
+    public int Reps { get; set; } = 12;
 
     public double WarmupSeconds { get; set; } = 0.5;
 
@@ -99,13 +99,13 @@ internal sealed class LoopbackOptions
 }
 
 /// <summary>One measured segment of one client.</summary>
-internal readonly record struct Segment(long Requests, double Seconds, double ClientCpuSeconds, long AllocatedBytes, bool HasAllocation)
+internal readonly record struct Segment(long Requests, double Seconds, double ClientCpuSeconds, double TotalCpuSeconds, long AllocatedBytes, bool HasAllocation)
 {
     public double Rate => Requests / Seconds;
 }
 
 /// <summary>Medians for one client in one workload.</summary>
-internal sealed record ClientSummary(string Name, double Rate, double VsFloor, double VsFloorMin, double VsFloorMax, double? VsSameModeFloor, double? VsHttpClient, double CpuMicrosPerRequest, double? BytesPerRequest);
+internal sealed record ClientSummary(string Name, double Rate, double VsFloor, double VsFloorMin, double VsFloorMax, double? VsSameModeFloor, double? VsHttpClient, double CpuVsFloor, double CpuMicrosPerRequest, double? BytesPerRequest);
 
 /// <summary>
 /// The loopback throughput harness: starts the canned server, opens every client on its own keep-alive
@@ -130,6 +130,7 @@ internal static class LoopbackHarness
         Console.WriteLine($"segments: {options.Seconds:0.###} s per client per rep, {options.Reps} reps, warm-up {options.WarmupSeconds:0.###} s; medians over reps{(options.Pin == "split" ? "; pinned: clients CPU 0, server CPU 1" : options.Pin == "same" ? "; pinned: clients and server on CPU 0" : "")}");
         Console.WriteLine("floor = raw-socket floor (blocking socket, pre-encoded request, exact-length receive, no parsing); same-mode raw socket = that floor for sync clients, raw-socket async for async ones");
         Console.WriteLine("client CPU = process CPU minus the canned server threads' CPU (includes the runtime's own threads: GC, JIT, epoll)");
+        Console.WriteLine("CPU-cost ratio = (floor's CPU per request) / (client's CPU per request), both including the server's share: the throughput ratio a dedicated CPU would give, and far less sensitive to other load");
         Console.WriteLine();
         bool python = options.Python && CPythonClient.IsAvailable();
         var results = new List<(Workload Workload, List<ClientSummary> Rows)>();
@@ -138,7 +139,7 @@ internal static class LoopbackHarness
             results.Add((workload, RunWorkload(workload, options, python)));
         }
 
-        Console.WriteLine("Summary (ratio to the raw-socket floor measured in the same run; bytes allocated per request):");
+        Console.WriteLine("Summary: throughput ratio to the raw-socket floor measured in the same run (CPU-cost ratio), bytes allocated per request:");
         Console.WriteLine();
         Console.WriteLine(SummaryTable(results));
         return 0;
@@ -243,11 +244,12 @@ internal static class LoopbackHarness
 
         if (client.IsExternal)
         {
-            return new Segment(r.Requests, r.ExternalSeconds ?? Stopwatch.GetElapsedTime(start, end).TotalSeconds, r.ExternalCpuSeconds ?? double.NaN, 0, HasAllocation: false);
+            double external = r.ExternalCpuSeconds ?? double.NaN;
+            return new Segment(r.Requests, r.ExternalSeconds ?? Stopwatch.GetElapsedTime(start, end).TotalSeconds, external, external + (server1 - server0) / 1e9, 0, HasAllocation: false);
         }
 
         double clientCpu = ((cpu1 - cpu0) - (server1 - server0)) / 1e9;
-        return new Segment(r.Requests, Stopwatch.GetElapsedTime(start, end).TotalSeconds, clientCpu, alloc1 - alloc0, HasAllocation: true);
+        return new Segment(r.Requests, Stopwatch.GetElapsedTime(start, end).TotalSeconds, clientCpu, (cpu1 - cpu0) / 1e9, alloc1 - alloc0, HasAllocation: true);
     }
 
     private static List<ClientSummary> Summarise(List<LoopbackClient> clients, Dictionary<string, List<Segment>> segments, int reps)
@@ -271,6 +273,7 @@ internal static class LoopbackHarness
                 vsFloor.Max(),
                 vsSameMode,
                 vsHttp,
+                Median(Enumerable.Range(0, reps).Select(i => (floor[i].TotalCpuSeconds / floor[i].Requests) / (s[i].TotalCpuSeconds / s[i].Requests))),
                 Median(s.Select(x => x.ClientCpuSeconds / x.Requests * 1e6)),
                 s[0].HasAllocation ? Median(s.Select(x => (double)x.AllocatedBytes / x.Requests)) : null));
         }
@@ -292,11 +295,11 @@ internal static class LoopbackHarness
     private static string DetailTable(List<ClientSummary> rows)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| client | requests/s | vs floor (min-max) | vs same-mode raw socket | vs HttpClient async | client CPU us/request | bytes allocated/request |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| client | requests/s | vs floor (min-max) | vs same-mode raw socket | vs HttpClient async | CPU-cost ratio to floor | client CPU us/request | bytes allocated/request |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (ClientSummary r in rows)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.Rate:N0} | {r.VsFloor:0.00}x ({r.VsFloorMin:0.00}-{r.VsFloorMax:0.00}) | {Ratio(r.VsSameModeFloor)} | {(r.VsHttpClient is double h ? h.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-")} | {r.CpuMicrosPerRequest:0.0} | {(r.BytesPerRequest is double b ? b.ToString("N0", CultureInfo.InvariantCulture) : "n/a")} |");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.Rate:N0} | {r.VsFloor:0.00}x ({r.VsFloorMin:0.00}-{r.VsFloorMax:0.00}) | {Ratio(r.VsSameModeFloor)} | {(r.VsHttpClient is double h ? h.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-")} | {r.CpuVsFloor:0.00}x | {r.CpuMicrosPerRequest:0.0} | {(r.BytesPerRequest is double b ? b.ToString("N0", CultureInfo.InvariantCulture) : "n/a")} |");
         }
 
         return sb.ToString();
@@ -322,7 +325,7 @@ internal static class LoopbackHarness
                 ClientSummary? r = rows.FirstOrDefault(x => x.Name == n);
                 string cell = r is null ? "-"
                     : r.Name == FloorName ? string.Create(CultureInfo.InvariantCulture, $"1.00 ({r.Rate:N0}/s)")
-                    : string.Create(CultureInfo.InvariantCulture, $"{r.VsFloor:0.00}x") + (r.BytesPerRequest is double b ? string.Create(CultureInfo.InvariantCulture, $", {FormatBytes(b)}") : "");
+                    : string.Create(CultureInfo.InvariantCulture, $"{r.VsFloor:0.00}x (CPU {r.CpuVsFloor:0.00}x)") + (r.BytesPerRequest is double b ? string.Create(CultureInfo.InvariantCulture, $", {FormatBytes(b)}") : "");
                 sb.Append(' ').Append(cell).Append(" |");
             }
 
