@@ -78,6 +78,43 @@ public sealed class RequestTests : IDisposable
     }
 
     [Fact]
+    public async Task Ipv6_literal_urls_connect_and_send_a_bracketed_host()
+    {
+        await using var server = TestServer.StartIPv6(_ => TestServer.Response(200, "OK", Encoding.ASCII.GetBytes("six")));
+
+        CliResult result = await CliRun.RunAsync($"http://[::1]:{server.Port}/v6");
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.Stderr);
+        Assert.Equal("six", result.BodyText);
+        Assert.True(server.Requests.TryDequeue(out var request));
+        Assert.Equal($"[::1]:{server.Port}", request.Header("Host"));
+    }
+
+    [Fact]
+    public async Task Chunked_response_is_written_exactly_with_progress_of_unknown_total()
+    {
+        byte[] part1 = RandomBody(100_000, seed: 5);
+        byte[] part2 = RandomBody(3, seed: 6);
+        byte[] response =
+        [
+            .. Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"),
+            .. Encoding.ASCII.GetBytes($"{part1.Length:X}\r\n"), .. part1, .. "\r\n"u8,
+            .. Encoding.ASCII.GetBytes($"{part2.Length:X}\r\n"), .. part2, .. "\r\n0\r\n\r\n"u8,
+        ];
+        await using var server = TestServer.Start(_ => response);
+        string file = Path.Combine(_directory, "chunked.bin");
+
+        CliResult result = await CliRun.RunAsync(["-o", file, server.Url()], stderrIsTerminal: true);
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        byte[] expected = [.. part1, .. part2];
+        Assert.Equal(expected, await File.ReadAllBytesAsync(file));
+        string finalLine = result.Stderr.TrimEnd('\n', ' ').Split('\r')[^1];
+        Assert.StartsWith("97.7 KiB  ", finalLine); // no total, no percentage: the length was not announced
+        Assert.DoesNotContain("%", finalLine);
+    }
+
+    [Fact]
     public async Task Include_prints_the_status_line_and_headers_before_the_body()
     {
         await using var server = TestServer.Answering(200, "OK", Encoding.ASCII.GetBytes("hello"), "X-Demo: a", "X-Demo: b");

@@ -31,11 +31,11 @@ internal sealed class TestServer : IAsyncDisposable
     private readonly ConcurrentBag<Socket> _sockets = new();
     private readonly Task _acceptLoop;
 
-    private TestServer(Func<DemoRequest, byte[]?> handler, X509Certificate2? certificate)
+    private TestServer(Func<DemoRequest, byte[]?> handler, X509Certificate2? certificate, IPAddress? address = null)
     {
         _handler = handler;
         _certificate = certificate;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener = new TcpListener(address ?? IPAddress.Loopback, 0);
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _acceptLoop = Task.Run(AcceptLoopAsync);
@@ -48,6 +48,9 @@ internal sealed class TestServer : IAsyncDisposable
     public string Url(string pathAndQuery = "/") => $"{(_certificate is null ? "http" : "https")}://127.0.0.1:{Port}{pathAndQuery}";
 
     public static TestServer Start(Func<DemoRequest, byte[]?> handler) => new(handler, null);
+
+    /// <summary>The same on the IPv6 loopback address ::1.</summary>
+    public static TestServer StartIPv6(Func<DemoRequest, byte[]?> handler) => new(handler, null, IPAddress.IPv6Loopback);
 
     /// <summary>The same over TLS with <paramref name="certificate"/> (which must carry its private key).</summary>
     public static TestServer StartTls(X509Certificate2 certificate, Func<DemoRequest, byte[]?> handler) => new(handler, certificate);
