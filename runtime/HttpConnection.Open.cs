@@ -205,9 +205,9 @@ namespace Http.Client
                 transport.Close();
                 throw new IOException($"Tunnel connection failed: {status.Status} {status.Reason}");
             }
-            var parser = new HeaderBlockParser(new HttpMessage());
+            var headers = new HttpMessage();
             List<byte[]>? rawLines = _debugLevel > 0 ? new List<byte[]>() : null;
-            await ResponseParser.ReadHeaderBlockAsync(transport, async, parser, rawLines, cancellationToken).ConfigureAwait(false);
+            await ResponseParser.ReadHeaderBlockAsync(transport, async, headers, rawLines, cancellationToken).ConfigureAwait(false);
             if (rawLines is not null)
             {
                 foreach (byte[] line in rawLines)
@@ -218,7 +218,7 @@ namespace Http.Client
                     }
                 }
             }
-            TunnelResponseHeaders = parser.Finish();
+            TunnelResponseHeaders = headers;
         }
     }
 }

@@ -66,6 +66,10 @@ namespace Http.Client
             {
                 return StripIpv6Zone(netloc);
             }
+            if (_hostHeaderValue is string cached)
+            {
+                return cached;
+            }
             string host = _tunnelHost ?? Host;
             int port = _tunnelHost is null ? Port : _tunnelPort;
             string encoded = HttpSyntax.ToAsciiHost(host);
@@ -73,7 +77,8 @@ namespace Http.Client
             {
                 encoded = StripIpv6Zone("[" + encoded + "]");
             }
-            return port == _defaultPort ? encoded : encoded + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            _hostHeaderValue = port == _defaultPort ? encoded : encoded + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return _hostHeaderValue;
         }
 
         /// <summary>

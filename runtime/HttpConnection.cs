@@ -35,6 +35,7 @@ namespace Http.Client
         private string? _tunnelHost;
         private int _tunnelPort;
         private List<KeyValuePair<string, string>>? _tunnelHeaders;
+        private string? _hostHeaderValue; // the automatic Host value, cached; SetTunnel resets it
 
         /// <summary>
         /// Creates a connection to <paramref name="host"/> (nothing is opened yet). Without <paramref name="port"/>,
@@ -159,6 +160,7 @@ namespace Http.Client
             _tunnelHost = tunnelHost;
             _tunnelPort = tunnelPort;
             _tunnelHeaders = copied;
+            _hostHeaderValue = null;
         }
 
         /// <summary>Opens the transport now (otherwise the first request does). Does nothing when already open.</summary>

@@ -13,25 +13,27 @@ namespace Http.Client
     {
         private static readonly string[] NoValues = Array.Empty<string>();
 
-        private readonly List<KeyValuePair<string, string>> _fields;
+        private KeyValuePair<string, string>[] _fields;
+        private int _count;
 
         /// <summary>Creates an empty message.</summary>
         public HttpMessage()
+            : this(4)
         {
-            _fields = new List<KeyValuePair<string, string>>();
         }
 
         internal HttpMessage(int capacity)
         {
-            _fields = new List<KeyValuePair<string, string>>(capacity);
+            _fields = capacity == 0 ? Array.Empty<KeyValuePair<string, string>>() : new KeyValuePair<string, string>[capacity];
         }
 
         /// <summary>The number of fields, repeats included (Python <c>len(msg)</c>).</summary>
-        public int Count => _fields.Count;
+        public int Count => _count;
 
         /// <summary>The field at <paramref name="index"/> in wire order.</summary>
         /// <param name="index">Zero-based position.</param>
-        public KeyValuePair<string, string> this[int index] => _fields[index];
+        public KeyValuePair<string, string> this[int index] =>
+            (uint)index < (uint)_count ? _fields[index] : throw new ArgumentOutOfRangeException(nameof(index));
 
         /// <summary>The first value of <paramref name="name"/>, or null when absent (Python <c>msg[name]</c>).</summary>
         /// <param name="name">Header name, any case.</param>
@@ -75,7 +77,7 @@ namespace Http.Client
         {
             ArgumentNullException.ThrowIfNull(name);
             ArgumentNullException.ThrowIfNull(value);
-            _fields.Add(new KeyValuePair<string, string>(name, value));
+            AddParsed(name, value);
         }
 
         /// <summary>
@@ -86,7 +88,8 @@ namespace Http.Client
         /// <param name="headerBlock">Raw header bytes.</param>
         public static HttpMessage Parse(ReadOnlySpan<byte> headerBlock)
         {
-            var parser = new HeaderBlockParser(new HttpMessage());
+            var message = new HttpMessage();
+            var parser = new HeaderBlockParser(message);
             while (!headerBlock.IsEmpty && !parser.Stopped)
             {
                 int newline = headerBlock.IndexOf((byte)'\n');
@@ -94,32 +97,40 @@ namespace Http.Client
                 parser.FeedRawLine(headerBlock.Slice(0, length));
                 headerBlock = headerBlock.Slice(length);
             }
-            return parser.Finish();
+            parser.Finish();
+            return message;
         }
 
         /// <summary>Enumerates the fields in wire order.</summary>
-        public List<KeyValuePair<string, string>>.Enumerator GetEnumerator() => _fields.GetEnumerator();
+        public Enumerator GetEnumerator() => new Enumerator(this);
 
-        IEnumerator<KeyValuePair<string, string>> IEnumerable<KeyValuePair<string, string>>.GetEnumerator() => _fields.GetEnumerator();
+        IEnumerator<KeyValuePair<string, string>> IEnumerable<KeyValuePair<string, string>>.GetEnumerator() => new Enumerator(this);
 
-        IEnumerator IEnumerable.GetEnumerator() => _fields.GetEnumerator();
+        IEnumerator IEnumerable.GetEnumerator() => new Enumerator(this);
 
         /// <summary>The header block as text, one <c>Name: value</c> line each (CRLF line ends).</summary>
         public override string ToString()
         {
             var builder = new System.Text.StringBuilder();
-            foreach (KeyValuePair<string, string> field in _fields)
+            foreach (KeyValuePair<string, string> field in this)
             {
                 builder.Append(field.Key).Append(": ").Append(field.Value).Append("\r\n");
             }
             return builder.ToString();
         }
 
-        internal void AddParsed(string name, string value) => _fields.Add(new KeyValuePair<string, string>(name, value));
+        internal void AddParsed(string name, string value)
+        {
+            if (_count == _fields.Length)
+            {
+                Array.Resize(ref _fields, Math.Max(4, _count * 2));
+            }
+            _fields[_count++] = new KeyValuePair<string, string>(name, value);
+        }
 
         private int IndexOf(string name, int start)
         {
-            for (int i = start; i < _fields.Count; i++)
+            for (int i = start; i < _count; i++)
             {
                 if (string.Equals(_fields[i].Key, name, StringComparison.OrdinalIgnoreCase))
                 {
@@ -127,6 +138,35 @@ namespace Http.Client
                 }
             }
             return -1;
+        }
+    
+        /// <summary>Enumerator over the fields in wire order.</summary>
+        public struct Enumerator : IEnumerator<KeyValuePair<string, string>>
+        {
+            private readonly HttpMessage _message;
+            private int _index;
+
+            internal Enumerator(HttpMessage message)
+            {
+                _message = message;
+                _index = -1;
+            }
+
+            /// <summary>The current field.</summary>
+            public readonly KeyValuePair<string, string> Current => _message._fields[_index];
+
+            readonly object IEnumerator.Current => Current;
+
+            /// <summary>Moves to the next field.</summary>
+            public bool MoveNext() => ++_index < _message._count;
+
+            /// <summary>Restarts the enumeration.</summary>
+            public void Reset() => _index = -1;
+
+            /// <summary>Nothing to release.</summary>
+            public readonly void Dispose()
+            {
+            }
         }
     }
 }

@@ -286,9 +286,9 @@ namespace Http.Client
             {
                 throw new UnknownProtocolException(status.Version);
             }
-            var parser = new HeaderBlockParser(new HttpMessage(8));
-            await ResponseParser.ReadHeaderBlockAsync(transport, async, parser, null, cancellationToken).ConfigureAwait(false);
-            _headers = parser.Finish();
+            var headers = new HttpMessage(4);
+            await ResponseParser.ReadHeaderBlockAsync(transport, async, headers, null, cancellationToken).ConfigureAwait(false);
+            _headers = headers;
             if (_debugOutput is not null)
             {
                 foreach (KeyValuePair<string, string> header in _headers)

@@ -112,11 +112,12 @@ namespace Http.Client.Internal
 
         /// <summary>
         /// Reads a header block (lines up to a blank line or end of stream) with the line and count limits, feeding
-        /// each line to <paramref name="parser"/> (null: discard). Debug lines are collected when asked.
+        /// each line to the header parser filling <paramref name="target"/> (null: discard). Debug lines are collected when asked.
         /// </summary>
         public static async ValueTask ReadHeaderBlockAsync(
-            Transport transport, bool async, HeaderBlockParser? parser, List<byte[]>? rawLines, CancellationToken cancellationToken)
+            Transport transport, bool async, HttpMessage? target, List<byte[]>? rawLines, CancellationToken cancellationToken)
         {
+            var parser = new HeaderBlockParser(target);
             int count = 0;
             while (true)
             {
@@ -131,9 +132,10 @@ namespace Http.Client.Internal
                 if (length == 0 || IsBlankLine(line))
                 {
                     transport.Consume(length);
+                    parser.Finish();
                     return;
                 }
-                if (parser is not null && !parser.Stopped)
+                if (target is not null && !parser.Stopped)
                 {
                     parser.FeedRawLine(line);
                 }
@@ -200,18 +202,24 @@ namespace Http.Client.Internal
     /// The header semantics of Python's email parser (compat32) as http.client uses it (behavior.md D4), fed one raw
     /// line at a time: CR, LF and CRLF all end a line; SP/HT lines continue the previous field; <c>: value</c> lines
     /// are skipped; <c>From </c> lines ignored; a line that is not a header ends the block (later lines dropped).
+    /// A mutable struct: keep it in one local (it lives in the reading method's state machine, no allocation).
     /// </summary>
-    internal sealed class HeaderBlockParser
+    internal struct HeaderBlockParser
     {
-        private readonly HttpMessage _message;
+        private readonly HttpMessage? _message;
         private string? _name;
         private string? _value;
         private string _valueEnding = "";
         private StringBuilder? _folded;
 
-        public HeaderBlockParser(HttpMessage message)
+        public HeaderBlockParser(HttpMessage? message)
         {
             _message = message;
+            _name = null;
+            _value = null;
+            _valueEnding = "";
+            _folded = null;
+            Stopped = false;
         }
 
         /// <summary>True once a blank or malformed line ended the block; later lines are ignored.</summary>
@@ -242,12 +250,8 @@ namespace Http.Client.Internal
             }
         }
 
-        /// <summary>Commits the last field and returns the message.</summary>
-        public HttpMessage Finish()
-        {
-            Commit();
-            return _message;
-        }
+        /// <summary>Commits the last field.</summary>
+        public void Finish() => Commit();
 
         private void FeedLogicalLine(ReadOnlySpan<byte> content, ReadOnlySpan<byte> ending)
         {
@@ -329,7 +333,7 @@ namespace Http.Client.Internal
             {
                 value = _value ?? "";
             }
-            _message.AddParsed(_name, value);
+            _message?.AddParsed(_name, value);
             _name = null;
             _value = null;
             _folded = null;
