@@ -79,6 +79,10 @@ public sealed class ScriptedTransport : Stream
     /// <summary>EPipeSocket: a write whose bytes contain this sequence throws IOException and records nothing.</summary>
     public byte[]? FailWriteContaining { get; init; }
 
+    /// <summary>A write whose bytes contain this sequence blocks like a peer that stopped reading, until the transport is
+    /// disposed, the token is cancelled, <see cref="WriteTimeout"/> passes or <see cref="HangLimit"/> passes.</summary>
+    public byte[]? HangWriteContaining { get; init; }
+
     /// <summary>True once someone tried to read after the script ended while <see cref="FailOnReadAtEof"/> was set.</summary>
     public bool ReadAtEof { get; private set; }
 
@@ -194,6 +198,14 @@ public sealed class ScriptedTransport : Stream
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (HangWriteContaining is { } hangTrigger && buffer.IndexOf(hangTrigger) >= 0)
+        {
+            int waitMs = _writeTimeout == Timeout.Infinite ? (int)HangLimit.TotalMilliseconds : Math.Min(_writeTimeout, (int)HangLimit.TotalMilliseconds);
+            if (_disposed.Task.Wait(waitMs)) throw new ObjectDisposedException(nameof(ScriptedTransport));
+            if (_writeTimeout != Timeout.Infinite && _writeTimeout < HangLimit.TotalMilliseconds)
+                throw new IOException("scripted write timed out", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.TimedOut));
+            throw new IOException("ScriptedTransport: hang limit reached (the code under test wrote to a peer that never reads)");
+        }
         if (FailWriteContaining is { } trigger && buffer.IndexOf(trigger) >= 0)
             throw new IOException("gotcha", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.Shutdown));
         lock (_gate)
@@ -208,11 +220,18 @@ public sealed class ScriptedTransport : Stream
         => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <inheritdoc/>
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (HangWriteContaining is { } hangTrigger && buffer.Span.IndexOf(hangTrigger) >= 0)
+        {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
+            var first = await Task.WhenAny(Task.Delay(HangLimit, cancellationToken), _disposed.Task).ConfigureAwait(false);
+            if (first == _disposed.Task) throw new ObjectDisposedException(nameof(ScriptedTransport));
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new IOException("ScriptedTransport: hang limit reached (the code under test wrote to a peer that never reads)");
+        }
         Write(buffer.Span);
-        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc/>
