@@ -3,12 +3,15 @@ using Microsoft.CodeAnalysis;
 namespace Http.Client.Generator
 {
     /// <summary>
-    /// Every diagnostic the spec generator reports. Each one points at the file, line and column of the fault
-    /// in a spec file. Keep AnalyzerReleases.Unshipped.md in step with this list.
+    /// Every diagnostic this assembly reports: the spec generator's (HTTPGEN001-099, at the file, line and column of
+    /// the fault in a spec file) and the usage analyzer's (HTTP1001-1099, at a constant argument of a call into the
+    /// library). Keep AnalyzerReleases.Unshipped.md in step with this list.
     /// </summary>
     internal static class DiagnosticDescriptors
     {
         private const string Category = "Http.Client.Spec";
+
+        private const string UsageCategory = "Http.Client.Usage";
 
         public static readonly DiagnosticDescriptor LineDoesNotParse = new DiagnosticDescriptor(
             id: "HTTPGEN001",
@@ -102,5 +105,61 @@ namespace Http.Client.Generator
             category: Category,
             defaultSeverity: DiagnosticSeverity.Warning,
             isEnabledByDefault: true);
+
+        // ---------------------------------------------------------------- usage analyzer (HTTP1001+)
+
+        public static readonly DiagnosticDescriptor InvalidHeaderName = new DiagnosticDescriptor(
+            id: "HTTP1001",
+            title: "Invalid header name",
+            messageFormat: "\"{0}\" is not a valid header name: {1}",
+            category: UsageCategory,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "HttpConnection rejects this header name at run time with an ArgumentException: a name must be ASCII and non-empty, must not start with ':' or whitespace, and must not contain ':', CR or LF.");
+
+        public static readonly DiagnosticDescriptor InvalidHeaderValue = new DiagnosticDescriptor(
+            id: "HTTP1002",
+            title: "Invalid header value",
+            messageFormat: "\"{0}\" is not a valid value for header \"{1}\": {2}",
+            category: UsageCategory,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "HttpConnection rejects this header value at run time: a value is sent as ISO-8859-1, and a CR or LF in it must start a folded continuation line (be followed by a space or tab), or it would inject a header.");
+
+        public static readonly DiagnosticDescriptor InvalidMethod = new DiagnosticDescriptor(
+            id: "HTTP1003",
+            title: "Invalid request method",
+            messageFormat: "\"{0}\" is not a valid request method: {1}",
+            category: UsageCategory,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "HttpConnection rejects a method with control characters (ArgumentException) or non-ASCII characters (EncoderFallbackException) at run time.");
+
+        public static readonly DiagnosticDescriptor InvalidUrl = new DiagnosticDescriptor(
+            id: "HTTP1004",
+            title: "Invalid request URL",
+            messageFormat: "\"{0}\" is not a valid request URL: {1}",
+            category: UsageCategory,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "HttpConnection rejects a URL with control characters, spaces or DEL (InvalidUrlException, CVE-2019-9740) or non-ASCII characters (EncoderFallbackException) at run time; percent-encode them.");
+
+        public static readonly DiagnosticDescriptor InvalidHost = new DiagnosticDescriptor(
+            id: "HTTP1005",
+            title: "Invalid host or port",
+            messageFormat: "\"{0}\" is not a valid host: {1}",
+            category: UsageCategory,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "The constructor (or SetTunnel) throws InvalidUrlException at run time: the port after the last ':' must be digits within 0-65535 (IPv6 addresses go in brackets), and the host must not hold control characters or spaces.");
+
+        public static readonly DiagnosticDescriptor HeaderNameCase = new DiagnosticDescriptor(
+            id: "HTTP1006",
+            title: "Use the HeaderNames constant",
+            messageFormat: "\"{0}\" is the known header \"{1}\" in another letter case; use HeaderNames.{2}",
+            category: UsageCategory,
+            defaultSeverity: DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            description: "Header names are case-insensitive, so this works, but the constant spells the name as it is registered and interned.");
     }
 }
