@@ -62,7 +62,7 @@ namespace Http.Client.Internal
                         stream.ReadTimeout = milliseconds;
                         stream.WriteTimeout = milliseconds;
                     }
-                    catch (InvalidOperationException)
+                    catch (Exception e) when (e is InvalidOperationException || e is NotSupportedException)
                     {
                         return true;
                     }
