@@ -66,14 +66,14 @@ public sealed class ServersFixture : IDisposable
     /// <summary>Creates the files and certificate and starts nginx and two tinyproxy instances.</summary>
     public ServersFixture()
     {
-        var nginx = FindExecutable("nginx");
-        var tinyproxy = FindExecutable("tinyproxy");
+        var nginx = FindExecutable("nginx", "HTTP_CLIENT_NGINX");
+        var tinyproxy = FindExecutable("tinyproxy", "HTTP_CLIENT_TINYPROXY");
         var missing = new[] { ("nginx", nginx), ("tinyproxy", tinyproxy) }.Where(x => x.Item2 is null).Select(x => x.Item1).ToArray();
         if (missing.Length > 0)
         {
             throw new InvalidOperationException(
                 $"The integration tests run against real nginx and tinyproxy servers, and {string.Join(" and ", missing)} " +
-                $"could not be found (searched PATH, /usr/sbin, /usr/local/sbin, /sbin). Install them with " +
+                $"could not be found (searched HTTP_CLIENT_NGINX / HTTP_CLIENT_TINYPROXY, PATH, /usr/sbin, /usr/local/sbin, /sbin). Install them with " +
                 $"`{InstallHint}` (as root, or with sudo), or run `bash .ci/run`, which installs them.");
         }
 
@@ -149,8 +149,13 @@ public sealed class ServersFixture : IDisposable
         Pki?.Dispose();
     }
 
-    private static string? FindExecutable(string name)
+    // An environment variable may name the executable (a build elsewhere); otherwise PATH and the sbin folders.
+    private static string? FindExecutable(string name, string overrideVariable)
     {
+        if (Environment.GetEnvironmentVariable(overrideVariable) is { Length: > 0 } explicitPath)
+        {
+            return File.Exists(explicitPath) ? explicitPath : null;
+        }
         var path = Environment.GetEnvironmentVariable("PATH") ?? "";
         var directories = path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Concat(new[] { "/usr/sbin", "/usr/local/sbin", "/sbin", "/usr/bin", "/usr/local/bin" });
@@ -198,8 +203,10 @@ public sealed class ServersFixture : IDisposable
                     ["KEY_FILE"] = Path.Combine(_prefix, "server.key"),
                     ["ROOT"] = Path.Combine(_prefix, "www"),
                 });
+                // -e stderr: errors before the configuration is read go to our captured output, never to a
+                // system log path a non-root user cannot open.
                 _servers.Add(ServerProcess.Start("nginx", nginx,
-                    new[] { "-p", _prefix + Path.DirectorySeparatorChar, "-c", nginxConf },
+                    new[] { "-e", "stderr", "-p", _prefix + Path.DirectorySeparatorChar, "-c", nginxConf },
                     new[] { HttpPort, HttpsPort }, pidDirectory));
 
                 foreach (var (name, port, auth) in new[]
