@@ -126,6 +126,25 @@ public class TimeoutAndCancellationTests
 
     [Fact]
     [Trait("Deviation", "4")]
+    public async Task Timeout_DefaultTcpTransport_ClosesTheSocket()
+    {
+        // The built-in TCP path (no ConnectCallback). Its Timeout also bounds the connect, so it is generous here:
+        // a loaded machine must not time out the loopback connect itself.
+        var generous = TimeSpan.FromSeconds(2);
+        await using var server = SilentServer();
+        using var conn = server.CreateConnection(generous);
+        conn.Request("GET", "/silent");
+        var clock = Stopwatch.StartNew();
+        Assert.Throws<TimeoutException>(() => conn.GetResponse());
+        Assert.True(clock.Elapsed < generous + TimeoutBound, $"timeout took {clock.Elapsed}");
+        Assert.True(await server.Connections[0].WaitForEofAsync(), "the timed-out socket was not closed");
+        conn.Request("GET", "/again"); // a new socket: the server sees a second connection with this request
+        var second = await server.WaitForConnectionAsync(2);
+        await second.ReceiveUntilAsync(all => Latin1.Text(all).StartsWith("GET /again HTTP/1.1\r\n", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    [Trait("Deviation", "4")]
     public void Timeout_AppliesToACallbackTransport()
     {
         var factory = new TransportFactory(i => i == 0

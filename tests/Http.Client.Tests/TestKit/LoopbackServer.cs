@@ -146,6 +146,7 @@ public sealed class LoopbackConnection
     private readonly CancellationToken _stop;
     private readonly MemoryStream _received = new();
     private readonly object _gate = new();
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _consumed;
     private bool _eof;
 
@@ -154,6 +155,8 @@ public sealed class LoopbackConnection
         _socket = socket;
         _stop = stop;
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
+        // One receive pump per connection: any number of waiters watch what it records.
+        _ = Task.Run(PumpAsync);
     }
 
     /// <summary>The client's address and port.</summary>
@@ -162,26 +165,58 @@ public sealed class LoopbackConnection
     /// <summary>Every byte received so far.</summary>
     public byte[] Received { get { lock (_gate) { return _received.ToArray(); } } }
 
-    /// <summary>True once the client closed its sending side (a read returned 0).</summary>
+    /// <summary>True once the client closed its sending side, or the connection failed or was closed.</summary>
     public bool SawEof { get { lock (_gate) { return _eof; } } }
 
-    /// <summary>Receives until <paramref name="done"/> holds on all bytes received so far (bounded by the timeout).</summary>
+    private async Task PumpAsync()
+    {
+        var buffer = new byte[ReceiveBufferSize];
+        try
+        {
+            while (true)
+            {
+                int n = await _socket.ReceiveAsync(buffer, SocketFlags.None, _stop);
+                if (n == 0) break;
+                Signal(() => _received.Write(buffer, 0, n));
+            }
+        }
+        catch (Exception) { /* reset, closed or stopping: all end the stream */ }
+        Signal(() => _eof = true);
+    }
+
+    private void Signal(Action change)
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            change();
+            changed = _changed;
+            _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        changed.TrySetResult();
+    }
+
+    /// <summary>Waits until <paramref name="done"/> holds on all bytes received so far (bounded by the timeout).</summary>
     public async Task ReceiveUntilAsync(Func<byte[], bool> done, TimeSpan? timeout = null)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop);
-        cts.CancelAfter(timeout ?? LoopbackServer.DefaultTimeout);
-        var buffer = new byte[ReceiveBufferSize];
-        while (!done(Received))
+        var deadline = DateTime.UtcNow + (timeout ?? LoopbackServer.DefaultTimeout);
+        while (true)
         {
-            if (SawEof) throw new EndOfStreamException("client closed before the expected bytes arrived: " + Latin1.Text(Received));
-            int n;
-            try { n = await _socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token); }
-            catch (OperationCanceledException) when (!_stop.IsCancellationRequested) { throw new TimeoutException("loopback: expected bytes never arrived: " + Latin1.Text(Received)); }
+            Task changed;
+            byte[] received;
+            bool eof;
             lock (_gate)
             {
-                if (n == 0) _eof = true;
-                _received.Write(buffer, 0, n);
+                changed = _changed.Task;
+                received = _received.ToArray();
+                eof = _eof;
             }
+            if (done(received)) return;
+            if (eof) throw new EndOfStreamException("client closed before the expected bytes arrived: " + Latin1.Text(received));
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) throw new TimeoutException("loopback: expected bytes never arrived: " + Latin1.Text(received));
+            try { await changed.WaitAsync(left, _stop); }
+            catch (TimeoutException) { /* checked on the next turn */ }
         }
     }
 
@@ -201,8 +236,8 @@ public sealed class LoopbackConnection
     public async Task<bool> WaitForEofAsync(TimeSpan? timeout = null)
     {
         try { await ReceiveUntilAsync(_ => SawEof, timeout); return true; }
+        catch (EndOfStreamException) { return true; }
         catch (TimeoutException) { return false; }
-        catch (SocketException) { return true; }
     }
 
     private static int CompleteRequestEnd(byte[] all, int start)
