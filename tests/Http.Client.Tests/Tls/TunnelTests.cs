@@ -171,6 +171,51 @@ public sealed class TunnelTests : IDisposable
     }
 
     [Fact]
+    public async Task A_200_reply_without_a_reason_phrase_is_accepted()
+    {
+        await using var target = new LoopbackTlsServer(_targetCertificate, _pki.Authority);
+        await using var proxy = new LoopbackConnectProxy(target.Port, _ => "HTTP/1.0 200\r\n\r\n");
+        using var connection = new HttpsConnection("127.0.0.1", proxy.Port, sslOptions: _pki.CreateTrustingClientOptions());
+        connection.SetTunnel(Target, target.Port);
+
+        connection.Request("GET", "/bare");
+        using var response = connection.GetResponse();
+        Assert.Equal("tls #1: GET /bare HTTP/1.1", Encoding.ASCII.GetString(response.Read()));
+        Assert.Empty(connection.TunnelResponseHeaders!);
+    }
+
+    [Fact]
+    public async Task A_reply_that_is_not_HTTP_is_a_BadStatusLine_and_closes()
+    {
+        await using var proxy = new LoopbackConnectProxy(targetPort: 9, _ => "SSH-2.0-OpenSSH_9.2\r\n\r\n");
+        using var connection = new HttpsConnection("127.0.0.1", proxy.Port, sslOptions: _pki.CreateTrustingClientOptions());
+        connection.SetTunnel(Target, 443);
+
+        Assert.Throws<BadStatusLineException>(() => connection.Connect());
+        var tunnel = await proxy.NextConnectionAsync();
+        await tunnel.Closed.Task.WaitAsync(WireKit.Patience);
+        Assert.False(connection.IsConnected);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_proxy_that_never_answers_times_out(bool async)
+    {
+        using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        using var connection = new HttpsConnection("127.0.0.1", port, timeout: TimeSpan.FromMilliseconds(500),
+            sslOptions: _pki.CreateTrustingClientOptions());
+        connection.SetTunnel(Target, 443);
+
+        var connecting = async ? connection.ConnectAsync().AsTask() : Task.Run(connection.Connect);
+        using var accepted = await silent.AcceptSocketAsync().WaitAsync(WireKit.Patience);
+        await Assert.ThrowsAsync<TimeoutException>(() => connecting.WaitAsync(WireKit.Patience));
+        Assert.False(connection.IsConnected);
+    }
+
+    [Fact]
     public async Task SetTunnel_after_connecting_is_an_error()
     {
         await using var target = new LoopbackTlsServer(_targetCertificate, _pki.Authority);
