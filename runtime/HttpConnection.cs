@@ -434,6 +434,7 @@ namespace Http.Client
 
         private async ValueTask ConnectCore(bool async, CancellationToken cancellationToken)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (IsConnected)
             {
                 return;
@@ -445,6 +446,7 @@ namespace Http.Client
         private async ValueTask RequestCore(bool async, string method, string url, RequestBody? body,
             IEnumerable<KeyValuePair<string, string>>? headers, bool encodeChunked, CancellationToken cancellationToken)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             bool hasHost = false, hasAcceptEncoding = false, hasContentLength = false, hasTransferEncoding = false;
             if (headers is not null)
             {
@@ -515,6 +517,12 @@ namespace Http.Client
             {
                 throw new CannotSendHeaderException(NameOf(_state));
             }
+            if (cancellationToken.IsCancellationRequested)
+            {
+                _head.Clear();
+                _state = ConnectionState.Idle;
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             if (body is { Kind: RequestBodyKind.Text })
             {
                 try
@@ -534,6 +542,7 @@ namespace Http.Client
 
         private async ValueTask<HttpResponse> GetResponseCore(bool async, CancellationToken cancellationToken)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             ForgetFinishedResponse();
             if (_state != ConnectionState.RequestSent || _pendingResponse is not null)
             {

@@ -284,6 +284,7 @@ namespace Http.Client.Internal
                     throw new TimeoutException("timed out", e);
                 }
             }
+            cancellationToken.ThrowIfCancellationRequested();
             using CancellationTokenSource? timer = StartTimer(cancellationToken, out CancellationToken token);
             try
             {
@@ -355,6 +356,7 @@ namespace Http.Client.Internal
                     throw new TimeoutException("timed out", e);
                 }
             }
+            cancellationToken.ThrowIfCancellationRequested();
             using CancellationTokenSource? timer = StartTimer(cancellationToken, out CancellationToken token);
             try
             {
