@@ -6,14 +6,13 @@ using System.Threading;
 using System.Threading.Tasks;
 using Http.Client.Tests.TestKit;
 using Xunit;
+using static Http.Client.Tests.TestKit.Fixtures;
 
 namespace Http.Client.Tests.Behaviour;
 
 /// <summary>The async twins produce the same bytes on the wire and the same results as the sync calls.</summary>
 public class AsyncTwinTests
 {
-    private static KeyValuePair<string, string> H(string name, string value) => new(name, value);
-
     /// <summary>A request shape: method, URL, a fresh body each call, headers, encodeChunked.</summary>
     public sealed record Shape(string Name, string Method, string Url, Func<RequestBody?> Body, KeyValuePair<string, string>[] Headers, bool EncodeChunked)
     {

@@ -2,14 +2,13 @@ using System;
 using System.Threading.Tasks;
 using Http.Client.Tests.TestKit;
 using Xunit;
+using static Http.Client.Tests.TestKit.Fixtures;
 
 namespace Http.Client.Tests.Behaviour;
 
 /// <summary>Connect, close and dispose (behavior.md C9, C10, C17).</summary>
 public class LifecycleTests
 {
-    private const string Ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-
     [Fact]
     [Trait("CPython-behaviour", "C9")]
     public async Task ExplicitConnect_IsUsedByTheRequest()

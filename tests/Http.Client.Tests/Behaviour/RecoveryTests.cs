@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Http.Client.Tests.TestKit;
 using Xunit;
+using static Http.Client.Tests.TestKit.Fixtures;
 
 namespace Http.Client.Tests.Behaviour;
 
@@ -16,9 +17,6 @@ namespace Http.Client.Tests.Behaviour;
 /// </summary>
 public class RecoveryTests
 {
-    private const string Ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-    private static KeyValuePair<string, string> H(string name, string value) => new(name, value);
-
     /// <summary>Sends GET /next and asserts that exactly that request is on the newest transport, then reads "ok".</summary>
     private static void AssertNextRequestClean(HttpConnection conn, TransportFactory factory, int expectedTransports)
     {

@@ -3,14 +3,13 @@ using System.Collections.Generic;
 using System.Linq;
 using Http.Client.Tests.TestKit;
 using Xunit;
+using static Http.Client.Tests.TestKit.Fixtures;
 
 namespace Http.Client.Tests.Behaviour;
 
 /// <summary>Request-line, Host and framing rules that no stdlib test covers (behavior.md C13, C14, C16), byte-exact.</summary>
 public class RequestWireTests
 {
-    private static KeyValuePair<string, string> H(string name, string value) => new(name, value);
-
     private static string Sent(HttpConnection conn, TransportFactory factory) => Latin1.Text(factory.Last.Written);
 
     [Theory]

@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Http.Client.Tests.TestKit;
 using Xunit;
+using static Http.Client.Tests.TestKit.Fixtures;
 
 namespace Http.Client.Tests.Behaviour;
 
@@ -17,7 +18,6 @@ namespace Http.Client.Tests.Behaviour;
 /// </summary>
 public class RobustnessTests
 {
-    private const string Ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
     private static readonly TimeSpan ShortTimeout = TimeSpan.FromMilliseconds(300);
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Http.Client.Tests.TestKit;
 using Xunit;
+using static Http.Client.Tests.TestKit.Fixtures;
 
 namespace Http.Client.Tests.Behaviour;
 
@@ -14,8 +15,6 @@ namespace Http.Client.Tests.Behaviour;
 /// </summary>
 public class TimeoutAndCancellationTests
 {
-    private const string Ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-
     /// <summary>The connection timeout under test: short, so the tests stay fast.</summary>
     private static readonly TimeSpan ShortTimeout = TimeSpan.FromMilliseconds(300);
 

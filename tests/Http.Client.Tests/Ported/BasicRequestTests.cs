@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using System.Threading.Tasks;
 using Http.Client.Tests.TestKit;
 using Xunit;
+using static Http.Client.Tests.TestKit.Fixtures;
 
 namespace Http.Client.Tests.Ported;
 
@@ -19,8 +20,6 @@ namespace Http.Client.Tests.Ported;
 public class BasicRequestTests
 {
     private static byte[] B(string text) => Latin1.Bytes(text);
-    private static KeyValuePair<string, string> H(string name, string value) => new(name, value);
-
     [Theory]
     [Trait("CPython", "BasicTest.test_host_port")]
     [InlineData("www.python.org:abc", "nonnumeric port: 'abc'")]

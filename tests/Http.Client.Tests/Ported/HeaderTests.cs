@@ -4,14 +4,13 @@ using System.IO;
 using System.Linq;
 using Http.Client.Tests.TestKit;
 using Xunit;
+using static Http.Client.Tests.TestKit.Fixtures;
 
 namespace Http.Client.Tests.Ported;
 
 /// <summary>Ports of CPython 3.11 test_httplib.HeaderTests.</summary>
 public class HeaderTests
 {
-    private static KeyValuePair<string, string> H(string name, string value) => new(name, value);
-
     [Theory]
     [Trait("CPython", "HeaderTests.test_auto_headers")]
     [InlineData("Content-length", true)]

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using Http.Client.Tests.TestKit;
 using Xunit;
+using static Http.Client.Tests.TestKit.Fixtures;
 
 namespace Http.Client.Tests.Ported;
 
@@ -23,8 +24,6 @@ public class TransferEncodingTests
             yield return Latin1.Bytes(i < words.Length - 1 ? words[i] + " " : words[i]);
         }
     }
-
-    private static KeyValuePair<string, string> H(string name, string value) => new(name, value);
 
     [Fact]
     [Trait("CPython", "TransferEncodingTest.test_endheaders_chunked")]
@@ -120,8 +119,6 @@ public class TransferEncodingTests
 /// <summary>Ports of CPython 3.11 test_httplib.RequestBodyTest (each parses the sent request back).</summary>
 public class RequestBodyTests
 {
-    private static KeyValuePair<string, string> H(string name, string value) => new(name, value);
-
     private static RecordedRequest Put(RequestBody body, params KeyValuePair<string, string>[] headers)
     {
         var factory = new TransportFactory(Array.Empty<byte>());

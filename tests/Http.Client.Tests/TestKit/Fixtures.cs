@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace Http.Client.Tests.TestKit;
 
 /// <summary>The module-level fixtures of test_httplib.py.</summary>
@@ -39,4 +41,10 @@ public static class Fixtures
     /// "extradata". It must reach the next GetResponse intact (no response consumes a byte past its end).
     /// </summary>
     public const string NextResponse = "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nextradata";
+
+    /// <summary>A small kept-alive response with the body "ok", for the request after a failure.</summary>
+    public const string Ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+
+    /// <summary>One request header, as <c>Request</c> takes them.</summary>
+    public static KeyValuePair<string, string> H(string name, string value) => new(name, value);
 }
