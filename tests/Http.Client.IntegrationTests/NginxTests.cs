@@ -201,6 +201,19 @@ public sealed class NginxTests(ServersFixture servers)
     }
 
     [Fact]
+    public async Task Https_to_the_plain_http_port_fails_the_handshake()
+    {
+        using var cancellation = new CancellationTokenSource(Patience);
+        using var connection = new HttpsConnection(ServersFixture.TlsHost, servers.HttpPort, timeout: Patience,
+            sslOptions: servers.CreateTrustingOptions());
+
+        // nginx answers the ClientHello with an HTTP 400 page, which is no TLS record.
+        var error = await Assert.ThrowsAsync<AuthenticationException>(() => connection.ConnectAsync(cancellation.Token).AsTask());
+        Assert.StartsWith($"TLS handshake with {ServersFixture.TlsHost} failed: ", error.Message, StringComparison.Ordinal);
+        Assert.False(connection.IsConnected);
+    }
+
+    [Fact]
     public void Http_to_the_https_port_fails_cleanly()
     {
         using var connection = new HttpConnection(ServersFixture.Host, servers.HttpsPort, timeout: Patience);
