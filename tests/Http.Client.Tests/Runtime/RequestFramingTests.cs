@@ -226,5 +226,43 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public void Explicit_port_out_of_range_is_rejected() =>
             Assert.Throws<InvalidUrlException>(() => new HttpConnection("h", 70000));
+    
+        [Fact]
+        public void Reader_with_a_character_above_latin1_fails_after_the_head_and_closes()
+        {
+            using HttpConnection conn = ScriptStream.Connection("", out List<ScriptStream> opened);
+            var e = Assert.ThrowsAny<ArgumentException>(() => conn.Request("POST", "/", new StringReader("ok\u0101")));
+            Assert.Equal("'latin-1' codec can't encode character '\\u0101' in position 2: ordinal not in range(256)", e.Message);
+            Assert.Equal("Idle", conn.StateName);
+            Assert.True(opened[0].IsDisposed);
+        }
+
+        [Fact]
+        public void Endheaders_accepts_a_string_body_and_async_sequences_work_on_the_sync_path()
+        {
+            Assert.EndsWith("\r\n\r\nbody\xe9", Sent(c =>
+            {
+                c.PutRequest("POST", "/");
+                c.EndHeaders("body\u00e9");
+            }), StringComparison.Ordinal);
+            Assert.EndsWith("\r\n\r\n1\r\nx\r\n0\r\n\r\n", Sent(c => c.Request("POST", "/", RequestBody.FromChunks(OnePiece()))), StringComparison.Ordinal);
+
+            static async IAsyncEnumerable<ReadOnlyMemory<byte>> OnePiece()
+            {
+                await Task.Delay(1);
+                yield return "x"u8.ToArray();
+            }
+        }
+
+        [Fact]
+        public async Task Send_async_variants_write_raw_bytes()
+        {
+            using var conn = new HttpConnection("example.com", blockSize: 4);
+            var stream = new ScriptStream("");
+            conn.ConnectCallback = (_, _) => new ValueTask<Stream>(stream);
+            await conn.SendAsync("abc"u8.ToArray());
+            await conn.SendAsync(new MemoryStream("defghij"u8.ToArray()));
+            Assert.Equal(new[] { "abc", "defg", "hij" }, stream.Writes.ConvertAll(w => Encoding.ASCII.GetString(w)));
+        }
     }
 }
