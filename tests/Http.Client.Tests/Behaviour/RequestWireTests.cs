@@ -154,4 +154,103 @@ public class RequestWireTests
         Assert.StartsWith("12C\r\n", Latin1.Text(RecordedRequest.Parse(factory.Last.Written).Body));
         Assert.Contains("\r\nA\r\n", Latin1.Text(RecordedRequest.Parse(factory.Last.Written).Body));
     }
+
+    [Theory]
+    [Trait("CPython-behaviour", "C14")]
+    [InlineData("a\r\n b", true)]
+    [InlineData("a\r\n\tb", true)]
+    [InlineData("a\r b", true)]
+    [InlineData("a\n\tb", true)]
+    [InlineData("a\0b", true)]
+    [InlineData("\x7f", true)]
+    [InlineData(" lead", true)]
+    [InlineData("trail ", true)]
+    [InlineData("", true)]
+    [InlineData("a\r\n", false)]
+    [InlineData("a\r", false)]
+    [InlineData("a\n", false)]
+    [InlineData("a\rX", false)]
+    [InlineData("a\r\n\r\n b", false)]
+    [InlineData("a\nb", false)]
+    [InlineData("a\r\n\r\n", false)]
+    public void HeaderValueValidity(string value, bool valid)
+    {
+        var factory = new TransportFactory(Array.Empty<byte>());
+        using var conn = factory.CreateConnection();
+        conn.PutRequest("GET", "/");
+        if (!valid)
+        {
+            Assert.StartsWith("Invalid header value b'", Assert.ThrowsAny<ArgumentException>(() => conn.PutHeader("X", value)).Message);
+            return;
+        }
+        conn.PutHeader("X", value);
+        conn.EndHeaders();
+        Assert.EndsWith("\r\nX: " + value + "\r\n\r\n", Sent(conn, factory));
+    }
+
+    [Theory]
+    [Trait("CPython-behaviour", "C14")]
+    [InlineData("Key Space", true)]
+    [InlineData("KeySpace ", true)]
+    [InlineData("X\0Y", true)]
+    [InlineData("X\x0bY", true)]
+    [InlineData("X\t", true)]
+    [InlineData("", false)]
+    [InlineData(" X", false)]
+    [InlineData("\tX", false)]
+    [InlineData("X:Y", false)]
+    [InlineData(":X", false)]
+    [InlineData("X\rY", false)]
+    [InlineData("X\nY", false)]
+    [InlineData("\x0bX", false)]
+    [InlineData("\x0cX", false)]
+    public void HeaderNameValidity(string name, bool valid)
+    {
+        var factory = new TransportFactory(Array.Empty<byte>());
+        using var conn = factory.CreateConnection();
+        conn.PutRequest("GET", "/");
+        if (!valid)
+        {
+            Assert.StartsWith("Invalid header name b'", Assert.ThrowsAny<ArgumentException>(() => conn.PutHeader(name, "v")).Message);
+            return;
+        }
+        conn.PutHeader(name, "v");
+        conn.EndHeaders();
+        Assert.EndsWith("\r\n" + name + ": v\r\n\r\n", Sent(conn, factory));
+    }
+
+    [Fact]
+    [Trait("CPython-behaviour", "C13")]
+    public void MethodValidity_DelAllowed_NulRejected()
+    {
+        var factory = new TransportFactory(Array.Empty<byte>());
+        using var conn = factory.CreateConnection();
+        var e = Assert.ThrowsAny<ArgumentException>(() => conn.PutRequest("\0GET", "/"));
+        Assert.StartsWith("method can't contain control characters. '\\x00GET' (found at least '\\x00')", e.Message);
+        conn.PutRequest("GE\x7fT", "/");
+        conn.EndHeaders();
+        Assert.StartsWith("GE\x7fT / HTTP/1.1\r\n", Sent(conn, factory));
+    }
+
+    [Theory]
+    [Trait("CPython-behaviour", "C13")]
+    [InlineData("/caf\u00e9")]
+    [InlineData("/\u2603")]
+    public void NonAsciiUrl_Rejected_NothingSent(string url)
+    {
+        var factory = new TransportFactory(Array.Empty<byte>());
+        using var conn = factory.CreateConnection();
+        Assert.ThrowsAny<ArgumentException>(() => conn.Request("GET", url));
+        Assert.Empty(factory.AllWritten);
+    }
+
+    [Fact]
+    [Trait("CPython-behaviour", "C14")]
+    public void NonAsciiStringHeaderName_Rejected()
+    {
+        var factory = new TransportFactory(Array.Empty<byte>());
+        using var conn = factory.CreateConnection();
+        conn.PutRequest("GET", "/");
+        Assert.ThrowsAny<ArgumentException>(() => conn.PutHeader("X-\u2603", "v"));
+    }
 }
