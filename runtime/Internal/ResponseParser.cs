@@ -309,7 +309,7 @@ namespace Http.Client.Internal
             {
                 start++;
             }
-            _value = start == value.Length ? "" : Encoding.Latin1.GetString(value.Slice(start));
+            _value = start == value.Length ? "" : CommonValues.GetString(value.Slice(start));
             _valueEnding = ending.Length == 2 ? "\r\n" : ending.Length == 0 ? "" : ending[0] == '\r' ? "\r" : "\n";
         }
 
@@ -337,6 +337,33 @@ namespace Http.Client.Internal
             _name = null;
             _value = null;
             _folded = null;
+        }
+    }
+
+    /// <summary>
+    /// Header values that most responses carry, returned as shared strings when the wire bytes match exactly, so
+    /// parsing them allocates nothing; any other value is decoded as latin-1.
+    /// </summary>
+    internal static class CommonValues
+    {
+        private static readonly string[] Values =
+        {
+            "0", "close", "keep-alive", "chunked", "identity", "gzip", "br", "deflate", "bytes", "none", "no-cache",
+            "Accept-Encoding", "text/plain", "text/html", "application/json", "application/octet-stream",
+            "text/plain; charset=utf-8", "text/html; charset=utf-8", "application/json; charset=utf-8",
+            "text/html; charset=UTF-8", "text/plain; charset=UTF-8", "nosniff", "DENY", "SAMEORIGIN",
+        };
+
+        public static string GetString(ReadOnlySpan<byte> bytes)
+        {
+            foreach (string candidate in Values)
+            {
+                if (candidate.Length == bytes.Length && System.Text.Ascii.Equals(bytes, candidate))
+                {
+                    return candidate;
+                }
+            }
+            return Encoding.Latin1.GetString(bytes);
         }
     }
 }
