@@ -22,6 +22,9 @@ namespace Http.Client
         /// <summary>Largest single array <see cref="Read(int)"/> allocates up front; larger reads grow as data arrives.</summary>
         private const int PreallocateLimit = 64 * 1024;
 
+        /// <summary>Largest Content-Length <see cref="Read()"/> trusts enough to allocate the whole body up front.</summary>
+        private const int PreallocateWholeBodyLimit = 1024 * 1024;
+
         private readonly HttpConnection? _connection;
         private readonly string? _method;
         private readonly bool _isHead;
@@ -468,16 +471,39 @@ namespace Http.Client
                 }
                 if (_length is long length)
                 {
-                    if (length > Array.MaxLength)
+                    byte[] body;
+                    long got;
+                    if (length <= PreallocateWholeBodyLimit)
                     {
-                        throw new InvalidOperationException($"The body ({length} bytes) is too large for one array; read it as a stream.");
+                        // The usual case: one exact array, filled in place.
+                        body = length == 0 ? Array.Empty<byte>() : new byte[length];
+                        got = await transport.ReadExactlyOrEofAsync(async, body, cancellationToken).ConfigureAwait(false);
                     }
-                    byte[] body = length == 0 ? Array.Empty<byte>() : new byte[length];
-                    int got = await transport.ReadExactlyOrEofAsync(async, body, cancellationToken).ConfigureAwait(false);
+                    else
+                    {
+                        // A large (or absurd) Content-Length: grow with the data that really arrives.
+                        using var large = new ByteAccumulator();
+                        while (large.Length < length)
+                        {
+                            if (large.Length == Array.MaxLength)
+                            {
+                                throw new InvalidOperationException($"The body ({length} bytes) is too large for one array; read it as a stream.");
+                            }
+                            Memory<byte> space = large.GetMemory((int)Math.Min(length - large.Length, PreallocateLimit));
+                            int read = await transport.ReadAsync(async, space.Slice(0, (int)Math.Min(space.Length, length - large.Length)), cancellationToken).ConfigureAwait(false);
+                            if (read == 0)
+                            {
+                                break;
+                            }
+                            large.Advance(read);
+                        }
+                        got = large.Length;
+                        body = large.ToArray();
+                    }
                     if (got < length)
                     {
                         CloseConn(false);
-                        throw new IncompleteReadException(body.AsSpan(0, got).ToArray(), length - got);
+                        throw new IncompleteReadException(got == body.Length ? body : body.AsSpan(0, (int)got).ToArray(), length - got);
                     }
                     _length = 0;
                     CloseConn(true);
