@@ -83,6 +83,12 @@ public sealed class ScriptedTransport : Stream
     /// disposed, the token is cancelled, <see cref="WriteTimeout"/> passes or <see cref="HangLimit"/> passes.</summary>
     public byte[]? HangWriteContaining { get; init; }
 
+    /// <summary>Sync Read/Write throw: proves an async code path never blocks on synchronous I/O.</summary>
+    public bool SyncIoForbidden { get; init; }
+
+    /// <summary>ReadAsync/WriteAsync throw: proves a sync code path (without a timeout) does not go through async I/O.</summary>
+    public bool AsyncIoForbidden { get; init; }
+
     /// <summary>True once someone tried to read after the script ended while <see cref="FailOnReadAtEof"/> was set.</summary>
     public bool ReadAtEof { get; private set; }
 
@@ -127,6 +133,7 @@ public sealed class ScriptedTransport : Stream
     /// <inheritdoc/>
     public override int Read(Span<byte> buffer)
     {
+        if (SyncIoForbidden) throw new InvalidOperationException("synchronous Read on an async path");
         if (TryReadScript(buffer, out int n)) return n;
         // Hang: block until disposed or a timeout passes.
         int waitMs = _readTimeout == Timeout.Infinite ? (int)HangLimit.TotalMilliseconds : Math.Min(_readTimeout, (int)HangLimit.TotalMilliseconds);
@@ -150,6 +157,7 @@ public sealed class ScriptedTransport : Stream
     /// <inheritdoc/>
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (AsyncIoForbidden) throw new InvalidOperationException("ReadAsync on a synchronous path");
         cancellationToken.ThrowIfCancellationRequested();
         if (TryReadScript(buffer.Span, out int n)) return n;
         var hang = Task.Delay(HangLimit, cancellationToken);
@@ -197,6 +205,12 @@ public sealed class ScriptedTransport : Stream
     /// <inheritdoc/>
     public override void Write(ReadOnlySpan<byte> buffer)
     {
+        if (SyncIoForbidden) throw new InvalidOperationException("synchronous Write on an async path");
+        WriteCore(buffer);
+    }
+
+    private void WriteCore(ReadOnlySpan<byte> buffer)
+    {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (HangWriteContaining is { } hangTrigger && buffer.IndexOf(hangTrigger) >= 0)
         {
@@ -222,6 +236,7 @@ public sealed class ScriptedTransport : Stream
     /// <inheritdoc/>
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (AsyncIoForbidden) throw new InvalidOperationException("WriteAsync on a synchronous path");
         cancellationToken.ThrowIfCancellationRequested();
         if (HangWriteContaining is { } hangTrigger && buffer.Span.IndexOf(hangTrigger) >= 0)
         {
@@ -231,7 +246,7 @@ public sealed class ScriptedTransport : Stream
             cancellationToken.ThrowIfCancellationRequested();
             throw new IOException("ScriptedTransport: hang limit reached (the code under test wrote to a peer that never reads)");
         }
-        Write(buffer.Span);
+        WriteCore(buffer.Span);
     }
 
     /// <inheritdoc/>
