@@ -214,5 +214,20 @@ namespace Http.Client.Tests.Runtime
             Assert.Equal(2, opened.Count);
             Assert.Equal("x", opened[1].Sent);
         }
+    
+        [Theory]
+        [InlineData("HTTP/1.1 204 No Content\r\n\r\n", "GET")]
+        [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", "GET")]
+        [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n", "HEAD")]
+        public void Disposing_an_unread_empty_body_keeps_the_connection(string reply, string method)
+        {
+            using HttpConnection conn = ScriptStream.Connection(reply + reply, out List<ScriptStream> opened);
+            conn.Request(method, "/");
+            conn.GetResponse().Dispose();
+            Assert.True(conn.IsConnected);
+            conn.Request(method, "/");
+            using HttpResponse second = conn.GetResponse();
+            Assert.Single(opened);
+        }
     }
 }
