@@ -27,6 +27,8 @@ namespace Http.Client
         /// <summary>Opens a transport: the callback or TCP, then the tunnel, then <see cref="WrapTransportAsync"/>.</summary>
         private async ValueTask<Transport> OpenTransportCore(bool async, CancellationToken cancellationToken)
         {
+            // Headers of an earlier tunnel (or proxy) must not describe this transport.
+            TunnelResponseHeaders = null;
             Stream stream = await OpenStreamCore(async, cancellationToken).ConfigureAwait(false);
             var transport = new Transport(stream, Timeout);
             try

@@ -161,6 +161,7 @@ namespace Http.Client
             _tunnelPort = tunnelPort;
             _tunnelHeaders = copied;
             _hostHeaderValue = null;
+            TunnelResponseHeaders = null;
         }
 
         /// <summary>Opens the transport now (otherwise the first request does). Does nothing when already open.</summary>

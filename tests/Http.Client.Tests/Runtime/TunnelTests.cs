@@ -49,6 +49,32 @@ namespace Http.Client.Tests.Runtime
         }
 
         [Fact]
+        public void Tunnel_reply_headers_describe_only_the_current_tunnel()
+        {
+            var replies = new Queue<string>(new[]
+            {
+                "HTTP/1.1 200 Connection established\r\nVia: first\r\n\r\nHTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+                "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n",
+            });
+            using var conn = new HttpConnection("proxy.com", 3128);
+            conn.ConnectCallback = (_, _) => new ValueTask<Stream>(new ScriptStream(replies.Dequeue()));
+            conn.SetTunnel("destination.com", 8888);
+            conn.Request("GET", "/");
+            using (HttpResponse response = conn.GetResponse())
+            {
+                response.Read();
+            }
+            Assert.Equal("first", conn.TunnelResponseHeaders!["Via"]);
+
+            // The response closed the connection: the next request opens a new tunnel, which the proxy refuses.
+            Assert.Throws<IOException>(() => conn.Request("GET", "/"));
+            Assert.Null(conn.TunnelResponseHeaders);
+
+            conn.SetTunnel("other.com", 443);
+            Assert.Null(conn.TunnelResponseHeaders);
+        }
+
+        [Fact]
         public void Set_tunnel_after_connect_is_rejected()
         {
             using HttpConnection conn = ScriptStream.Connection("", out _);
