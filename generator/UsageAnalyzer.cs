@@ -74,7 +74,7 @@ namespace Http.Client.Generator
                     return;
             }
 
-            if (!SymbolEqualityComparer.Default.Equals(method.ContainingType, symbols.Connection))
+            if (!symbols.IsConnectionType(method.ContainingType))
             {
                 return;
             }
@@ -348,6 +348,20 @@ namespace Http.Client.Generator
             public INamedTypeSymbol? KeyValuePairFactory { get; }
 
             public INamedTypeSymbol String { get; }
+
+            /// <summary>HttpConnection or a class derived from it (HttpsConnection, or one of the user's).</summary>
+            public bool IsConnectionType(INamedTypeSymbol? type)
+            {
+                for (; type is not null; type = type.BaseType)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(type, Connection))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
 
             public (string Canonical, string Constant)? FindKnownHeader(string name)
                 => _knownHeaders.Value.TryGetValue(name, out (string, string) known) ? known : null;

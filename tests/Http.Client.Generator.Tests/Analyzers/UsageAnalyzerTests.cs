@@ -13,7 +13,7 @@ namespace Http.Client.Generator.Tests.Analyzers
         private static string InMethod(string body) => AnalyzerHarness.Usings + @"
 public static class UserCode
 {
-    public static void Run(HttpConnection connection, string dynamicName, int dynamicPort)
+    public static void Run(HttpConnection connection, HttpsConnection secure, string dynamicName, int dynamicPort)
     {
 " + body + @"
     }
@@ -31,7 +31,8 @@ public static class UserCode
         connection.PutHeader({|HTTP1001:""X-Caf\u00e9""|}, ""v"");
         const string Named = ""Bad Name:"";
         connection.PutHeader({|HTTP1001:Named|}, ""v"");
-        connection.PutHeader(values: new[] { ""v"" }, name: {|HTTP1001:"":x""|});"));
+        connection.PutHeader(values: new[] { ""v"" }, name: {|HTTP1001:"":x""|});
+        secure.PutHeader({|HTTP1001:""X-Secure:""|}, ""v"");"));
         }
 
         [Fact]
