@@ -69,7 +69,7 @@ public class HttpsConnection : HttpConnection
     /// TLS 1.2 and 1.3): a custom trust store or validation callback, client certificates, protocols. Null keeps
     /// the defaults. The object is copied for each handshake and never modified.
     /// </param>
-    /// <exception cref="ArgumentException">The host is empty or <paramref name="blockSize"/> is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="blockSize"/> is not positive.</exception>
     /// <exception cref="InvalidUrlException">The port in <paramref name="host"/> is not a number.</exception>
     public HttpsConnection(
         string host,
