@@ -192,7 +192,7 @@ internal static class LoopbackHarness
             {
                 foreach (LoopbackClient c in clients.Where(c => !c.IsExternal))
                 {
-                    Measure(c, server, options.WarmupSeconds);
+                    Measure(c, server, options.WarmupSeconds, workload);
                 }
             }
 
@@ -208,7 +208,7 @@ internal static class LoopbackHarness
                         CpuTime.PinAllThreadsExcept(ClientCpuMask, server.ThreadIds());
                     }
 
-                    segments[c.Name].Add(Measure(c, server, options.Seconds));
+                    segments[c.Name].Add(Measure(c, server, options.Seconds, workload));
                 }
             }
 
@@ -225,8 +225,20 @@ internal static class LoopbackHarness
         }
     }
 
-    private static Segment Measure(LoopbackClient client, CannedServer server, double seconds)
+    /// <summary>Requests sent on a fresh connection before its segment is timed (slow start, first-use costs).</summary>
+    private const int ConnectionWarmupRequests = 3;
+
+    private static Segment Measure(LoopbackClient client, CannedServer server, double seconds, Workload workload)
     {
+        if (!client.IsExternal)
+        {
+            // A fresh keep-alive connection per segment: TCP buffer auto-tuning state would otherwise carry over from
+            // one segment to the next and favour whichever connection happened to tune up (seen on "large").
+            client.Dispose();
+            client.Open(server.Port, workload);
+            client.RunAsync(Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10, ConnectionWarmupRequests).AsTask().GetAwaiter().GetResult();
+        }
+
         long cpu0 = CpuTime.ProcessCpuNanos();
         long server0 = server.ServerCpuNanos();
         long alloc0 = GC.GetTotalAllocatedBytes(precise: true);
