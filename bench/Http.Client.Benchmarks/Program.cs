@@ -12,7 +12,7 @@ public static class Program
 {
     private const string Usage =
         "usage:\n" +
-        "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- loopback [--workload small|chunked|large|all] [--seconds N] [--reps N] [--warmup N] [--clients a,b] [--no-python]\n" +
+        "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- loopback [--workload small|chunked|large|all] [--seconds N] [--reps N] [--warmup N] [--clients a,b] [--no-python] [--timeouts] [--pin same|split|none]\n" +
         "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- allocs [small|chunked|large]   (Http.Client allocation profile by step and type)\n" +
         "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- bdn [BenchmarkDotNet arguments, e.g. --filter '*' --job dry]";
 

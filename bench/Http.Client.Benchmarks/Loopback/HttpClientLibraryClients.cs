@@ -7,15 +7,29 @@ namespace Http.Client.Benchmarks.Loopback;
 /// <summary>The clients under test: Http.Client's HttpConnection, sync and async, on one keep-alive connection.</summary>
 internal static class HttpClientLibraryClients
 {
-    public static IEnumerable<LoopbackClient> Create() => [new HttpConnectionClient(async: false), new HttpConnectionClient(async: true)];
+    public static IEnumerable<LoopbackClient> Create(bool withTimeoutVariants)
+    {
+        yield return new HttpConnectionClient(async: false);
+        yield return new HttpConnectionClient(async: true);
+        if (withTimeoutVariants)
+        {
+            // With a timeout the sync path must still use a blocking socket, and async reads must not pay a timer each.
+            yield return new HttpConnectionClient(async: false, withTimeout: true);
+            yield return new HttpConnectionClient(async: true, withTimeout: true);
+        }
+    }
 }
 
 /// <summary>
 /// Http.Client: Request("GET", "/"), GetResponse, status, two header look-ups, the body read into a reused buffer
 /// through Stream.Read(Span) / ReadAsync(Memory), then Dispose (the connection stays open for the next request).
 /// </summary>
-internal sealed class HttpConnectionClient(bool async) : LoopbackClient(async ? "Http.Client async" : "Http.Client sync")
+internal sealed class HttpConnectionClient(bool async, bool withTimeout = false)
+    : LoopbackClient((async ? "Http.Client async" : "Http.Client sync") + (withTimeout ? " +timeout" : ""))
 {
+    /// <summary>The timeout of the "+timeout" variants: long enough never to fire, so only its cost shows.</summary>
+    private static readonly TimeSpan ConnectionTimeout = TimeSpan.FromSeconds(30);
+
     private readonly byte[] buffer = new byte[ReadBufferSize];
     private HttpConnection? connection;
     private Workload? workload;
@@ -25,7 +39,7 @@ internal sealed class HttpConnectionClient(bool async) : LoopbackClient(async ? 
     public override void Open(int port, Workload workload)
     {
         this.workload = workload;
-        connection = new HttpConnection("127.0.0.1", port);
+        connection = new HttpConnection("127.0.0.1", port, withTimeout ? ConnectionTimeout : null);
         if (async)
         {
             connection.ConnectAsync().AsTask().GetAwaiter().GetResult();

@@ -29,6 +29,9 @@ internal sealed class LoopbackOptions
 
     public bool Python { get; set; } = true;
 
+    /// <summary>Also run Http.Client with a connection timeout set (sync and async).</summary>
+    public bool TimeoutVariants { get; set; }
+
     /// <summary>
     /// none: let the scheduler place threads. same: every thread (clients and server) on CPU 0.
     /// split: server on CPU 1, everything else on CPU 0.
@@ -77,6 +80,9 @@ internal sealed class LoopbackOptions
                         throw new ArgumentException("--pin takes none, same or split");
                     }
 
+                    break;
+                case "--timeouts":
+                    o.TimeoutVariants = true;
                     break;
                 case "--no-python":
                     o.Python = false;
@@ -155,7 +161,7 @@ internal static class LoopbackHarness
             new HttpClientClient(async: false),
             new HttpClientClient(async: true),
         };
-        all.AddRange(HttpClientLibraryClients.Create());
+        all.AddRange(HttpClientLibraryClients.Create(options.TimeoutVariants));
         if (python)
         {
             all.Add(new CPythonClient());
