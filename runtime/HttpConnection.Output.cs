@@ -173,6 +173,7 @@ namespace Http.Client
         }
 
         /// <summary>Opens the transport if there is none (auto-open). A failure leaves the state Idle (DEVIATIONS 2).</summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask EnsureOpenCore(bool async, CancellationToken cancellationToken)
         {
             if (IsConnected)
@@ -196,6 +197,7 @@ namespace Http.Client
         /// Writes the buffered head and the body (CPython's _send_output): a small byte body joins the head in one
         /// write; streams, readers and chunk sequences follow piece by piece, chunk-framed when asked.
         /// </summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask SendOutputCore(bool async, RequestBody? body, bool chunked, CancellationToken cancellationToken)
         {
             _head.AppendCrlf();
@@ -266,6 +268,7 @@ namespace Http.Client
             }
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask SendBytesBodyCore(bool async, Transport transport, ReadOnlyMemory<byte> data, bool chunked, CancellationToken cancellationToken)
         {
             bool debug = _debugLevel > 0;
@@ -340,6 +343,7 @@ namespace Http.Client
             }
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask SendStreamPiecesCore(bool async, Transport transport, Stream source, bool chunked, CancellationToken cancellationToken)
         {
             byte[] block = ArrayPool<byte>.Shared.Rent(BlockSize);
@@ -363,6 +367,7 @@ namespace Http.Client
             }
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask SendReaderPiecesCore(bool async, Transport transport, TextReader source, bool chunked, CancellationToken cancellationToken)
         {
             if (_debugLevel > 0)
@@ -399,6 +404,7 @@ namespace Http.Client
             }
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask SendAsyncPiecesCore(bool async, Transport transport, IAsyncEnumerable<ReadOnlyMemory<byte>> source, bool chunked, CancellationToken cancellationToken)
         {
             IAsyncEnumerator<ReadOnlyMemory<byte>> enumerator = source.GetAsyncEnumerator(cancellationToken);
@@ -427,6 +433,7 @@ namespace Http.Client
         /// A piece larger than <see cref="BlockSize"/> stays one chunk on the wire but goes out in BlockSize writes,
         /// so a huge piece is never copied into one frame.
         /// </summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask SendPieceCore(bool async, Transport transport, ReadOnlyMemory<byte> piece, bool chunked, CancellationToken cancellationToken)
         {
             if (piece.IsEmpty)
@@ -497,6 +504,7 @@ namespace Http.Client
             return transport.WriteAsync(async, data, cancellationToken);
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask SendMemoryCore(bool async, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
             await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
@@ -512,6 +520,7 @@ namespace Http.Client
         }
 
         /// <summary>CPython's send() of a file object: <c>send: &lt;obj&gt;</c>, then one write per block.</summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask SendStreamCore(bool async, Stream data, CancellationToken cancellationToken)
         {
             await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);

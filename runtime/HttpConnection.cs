@@ -405,6 +405,9 @@ namespace Http.Client
             return default;
         }
 
+        /// <summary>The last response's headers: the next response reuses their strings and array when it repeats them.</summary>
+        internal HttpMessage? PreviousHeaders { get; set; }
+
         /// <summary>Called by a response whose read timed out or was cancelled: the connection closes (DEVIATIONS 4).</summary>
         internal void OnResponseAborted(Transport transport)
         {
@@ -433,6 +436,7 @@ namespace Http.Client
             }
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask ConnectCore(bool async, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -444,6 +448,7 @@ namespace Http.Client
             _transport = await OpenTransportCore(async, cancellationToken).ConfigureAwait(false);
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask RequestCore(bool async, string method, string url, RequestBody? body,
             IEnumerable<KeyValuePair<string, string>>? headers, bool encodeChunked, CancellationToken cancellationToken)
         {
@@ -512,6 +517,7 @@ namespace Http.Client
             || method.Equals("PUT", StringComparison.OrdinalIgnoreCase)
             || method.Equals("PATCH", StringComparison.OrdinalIgnoreCase);
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask EndHeadersCore(bool async, RequestBody? body, bool encodeChunked, CancellationToken cancellationToken)
         {
             if (_state != ConnectionState.RequestStarted)
@@ -541,6 +547,7 @@ namespace Http.Client
             await SendOutputCore(async, body, encodeChunked, cancellationToken).ConfigureAwait(false);
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<HttpResponse> GetResponseCore(bool async, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();

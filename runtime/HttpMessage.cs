@@ -13,8 +13,12 @@ namespace Http.Client
     {
         private static readonly string[] NoValues = Array.Empty<string>();
 
+        // Fields in wire order: the first _count entries of _fields. The array may be shared with the previous
+        // response's message on the same connection (when the server repeated its header lines); a shared array is
+        // never written: the first differing field copies it (copy-on-write).
         private KeyValuePair<string, string>[] _fields;
         private int _count;
+        private bool _shared;
 
         /// <summary>Creates an empty message.</summary>
         public HttpMessage()
@@ -25,6 +29,13 @@ namespace Http.Client
         internal HttpMessage(int capacity)
         {
             _fields = capacity == 0 ? Array.Empty<KeyValuePair<string, string>>() : new KeyValuePair<string, string>[capacity];
+        }
+
+        /// <summary>An empty message over <paramref name="previous"/>'s array, for parsing a repeat of its fields.</summary>
+        internal static HttpMessage StartingFrom(HttpMessage previous)
+        {
+            previous._shared = true;
+            return new HttpMessage(0) { _fields = previous._fields, _shared = true };
         }
 
         /// <summary>The number of fields, repeats included (Python <c>len(msg)</c>).</summary>
@@ -119,8 +130,31 @@ namespace Http.Client
             return builder.ToString();
         }
 
+        /// <summary>The value of <paramref name="name"/>, several joined with ", "; null when absent. Allocates only to join.</summary>
+        internal string? GetJoined(string name)
+        {
+            int first = IndexOf(name, 0);
+            if (first < 0)
+            {
+                return null;
+            }
+            return IndexOf(name, first + 1) < 0 ? _fields[first].Value : string.Join(", ", GetAll(name));
+        }
+
         internal void AddParsed(string name, string value)
         {
+            if (_shared)
+            {
+                if (_count < _fields.Length && ReferenceEquals(_fields[_count].Key, name) && ReferenceEquals(_fields[_count].Value, value))
+                {
+                    _count++; // the shared array already holds this very field here: nothing to write
+                    return;
+                }
+                var own = new KeyValuePair<string, string>[Math.Max(4, Math.Max(_count * 2, _fields.Length))];
+                Array.Copy(_fields, own, _count);
+                _fields = own;
+                _shared = false;
+            }
             if (_count == _fields.Length)
             {
                 Array.Resize(ref _fields, Math.Max(4, _count * 2));

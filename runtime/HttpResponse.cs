@@ -36,7 +36,7 @@ namespace Http.Client
         private bool _chunked;
         private long? _chunkLeft;
         private long? _length;
-        private HttpMessage _headers = new HttpMessage(0);
+        private HttpMessage _headers = null!; // set by BeginCore before the response reaches anyone
 
         internal HttpResponse(HttpConnection? connection, Transport transport, string? method, int debugLevel, TextWriter? debugOutput)
         {
@@ -79,16 +79,7 @@ namespace Http.Client
         /// </summary>
         /// <param name="name">Header name, any case.</param>
         /// <param name="defaultValue">Returned when the header is absent.</param>
-        public string? GetHeader(string name, string? defaultValue = null)
-        {
-            IReadOnlyList<string> values = _headers.GetAll(name);
-            return values.Count switch
-            {
-                0 => defaultValue,
-                1 => values[0],
-                _ => string.Join(", ", values),
-            };
-        }
+        public string? GetHeader(string name, string? defaultValue = null) => _headers.GetJoined(name) ?? defaultValue;
 
         /// <summary>All headers as name/value pairs in wire order, repeats included.</summary>
         public IReadOnlyList<KeyValuePair<string, string>> GetHeaders() => _headers;
@@ -183,6 +174,40 @@ namespace Http.Client
         public override int Read(Span<byte> buffer)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_isHead && _transport is { CanReadSpanDirectly: true } transport)
+            {
+                // Straight into the caller's span: no rented array, no second copy of the body.
+                try
+                {
+                    if (_chunked)
+                    {
+                        return ReadIntoChunkedSync(transport, buffer);
+                    }
+                    if (_length is long length && buffer.Length > length)
+                    {
+                        buffer = buffer.Slice(0, (int)length);
+                    }
+                    int read = transport.Read(buffer);
+                    if (read == 0 && !buffer.IsEmpty)
+                    {
+                        CloseConn(false);
+                    }
+                    else if (_length is long remaining)
+                    {
+                        _length = remaining - read;
+                        if (_length == 0)
+                        {
+                            CloseConn(true);
+                        }
+                    }
+                    return read;
+                }
+                catch (Exception e)
+                {
+                    OnReadFailure(e);
+                    throw;
+                }
+            }
             byte[] rented = ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length, 1));
             try
             {
@@ -264,6 +289,7 @@ namespace Http.Client
         internal void TakeTransportOwnership() => _ownsTransport = true;
 
         /// <summary>Reads the status line(s) and headers and decides the body framing (CPython's begin()).</summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         internal async ValueTask BeginCore(bool async, CancellationToken cancellationToken)
         {
             Transport transport = _transport!;
@@ -289,9 +315,15 @@ namespace Http.Client
             {
                 throw new UnknownProtocolException(status.Version);
             }
-            var headers = new HttpMessage(4);
-            await ResponseParser.ReadHeaderBlockAsync(transport, async, headers, null, cancellationToken).ConfigureAwait(false);
+            // Keep-alive servers repeat their header lines: start on the previous response's fields (shared, copy-on-write).
+            HttpMessage? previous = _connection?.PreviousHeaders;
+            HttpMessage headers = previous is null ? new HttpMessage(4) : HttpMessage.StartingFrom(previous);
+            await ResponseParser.ReadHeaderBlockAsync(transport, async, headers, null, cancellationToken, previous).ConfigureAwait(false);
             _headers = headers;
+            if (_connection is not null)
+            {
+                _connection.PreviousHeaders = headers;
+            }
             if (_debugOutput is not null)
             {
                 foreach (KeyValuePair<string, string> header in _headers)
@@ -451,6 +483,7 @@ namespace Http.Client
             }
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<byte[]> ReadAllCore(bool async, CancellationToken cancellationToken)
         {
             Transport? transport = _transport;
@@ -529,6 +562,7 @@ namespace Http.Client
             }
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<byte[]> ReadAmountCore(bool async, int amount, CancellationToken cancellationToken)
         {
             if (amount < 0)
@@ -598,6 +632,7 @@ namespace Http.Client
             }
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<int> ReadIntoCore(bool async, Memory<byte> destination, CancellationToken cancellationToken)
         {
             Transport? transport = _transport;
@@ -642,6 +677,7 @@ namespace Http.Client
             }
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<byte[]> Read1Core(bool async, int n, CancellationToken cancellationToken)
         {
             Transport? transport = _transport;
@@ -700,6 +736,7 @@ namespace Http.Client
             }
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<byte[]> PeekCore(bool async, CancellationToken cancellationToken)
         {
             Transport? transport = _transport;
@@ -742,6 +779,7 @@ namespace Http.Client
             }
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<byte[]> ReadLineCore(bool async, int limit, CancellationToken cancellationToken)
         {
             Transport? transport = _transport;
@@ -831,6 +869,7 @@ namespace Http.Client
         /// CPython's _get_chunk_left: the bytes left in the current chunk, reading the CRLF after a finished chunk and
         /// the next size line when needed; null after the last chunk (trailers discarded, body finished).
         /// </summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<long?> GetChunkLeftCore(bool async, Transport transport, CancellationToken cancellationToken)
         {
             long? left = _chunkLeft;
@@ -878,6 +917,7 @@ namespace Http.Client
         }
 
         /// <summary>Chunked read()/read(n). DEVIATIONS 7: an IncompleteRead carries every body byte received.</summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<byte[]> ReadChunkedCore(bool async, Transport transport, long? amount, CancellationToken cancellationToken)
         {
             using var accumulator = new ByteAccumulator();
@@ -911,6 +951,7 @@ namespace Http.Client
             }
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private static async ValueTask ReadChunkDataCore(bool async, Transport transport, long count, ByteAccumulator accumulator, CancellationToken cancellationToken)
         {
             long remaining = count;
@@ -927,7 +968,43 @@ namespace Http.Client
             }
         }
 
+        /// <summary>Sync span twin of ReadIntoChunkedCore (no rented copy).</summary>
+        private int ReadIntoChunkedSync(Transport transport, Span<byte> destination)
+        {
+            int total = 0;
+            try
+            {
+                while (true)
+                {
+                    long? left = GetChunkLeftCore(false, transport, default).GetAwaiter().GetResult();
+                    if (left is not long chunkLeft)
+                    {
+                        return total;
+                    }
+                    int wanted = destination.Length - total;
+                    int piece = (int)Math.Min(wanted, chunkLeft);
+                    int got = transport.ReadExactlyOrEof(destination.Slice(total, piece));
+                    total += got;
+                    if (got < piece)
+                    {
+                        throw new IncompleteReadException(Array.Empty<byte>(), piece - got);
+                    }
+                    if (wanted <= chunkLeft)
+                    {
+                        _chunkLeft = chunkLeft - got;
+                        return total;
+                    }
+                    _chunkLeft = 0;
+                }
+            }
+            catch (IncompleteReadException)
+            {
+                throw new IncompleteReadException(destination.Slice(0, total).ToArray());
+            }
+        }
+
         /// <summary>Chunked readinto: fills across chunks. DEVIATIONS 7: partial chunk bytes count as received.</summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<int> ReadIntoChunkedCore(bool async, Transport transport, Memory<byte> destination, CancellationToken cancellationToken)
         {
             int total = 0;

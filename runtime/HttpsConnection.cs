@@ -118,6 +118,7 @@ public class HttpsConnection : HttpConnection
     /// certificate was not accepted.
     /// </exception>
     /// <exception cref="TimeoutException">The handshake did not finish within <see cref="HttpConnection.Timeout"/>.</exception>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private protected override async ValueTask<Stream> WrapTransportAsync(
         Stream transport, string targetHost, bool async, CancellationToken cancellationToken)
     {
@@ -159,6 +160,7 @@ public class HttpsConnection : HttpConnection
     // The handshake under the connection's Timeout, as every other blocking step: the synchronous path relies
     // on the socket's own read/write timeouts (the transport has set them) when the stream supports them;
     // the asynchronous path, and a synchronous one over a stream without timeouts, run under a timer.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask AuthenticateAsync(SslStream tls, SslClientAuthenticationOptions options, bool streamTimesOut,
         bool async, CancellationToken cancellationToken)
     {
@@ -296,6 +298,7 @@ public class HttpsConnection : HttpConnection
         return certificateProblems is null ? message : $"{message} (certificate problems: {certificateProblems})";
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
     private static async ValueTask DisposeQuietlyAsync(SslStream tls, bool async)
     {
         try

@@ -44,6 +44,7 @@ namespace Http.Client.Internal
 
         /// <summary>Reads one raw line (limit + 1 like CPython); throws LineTooLong when it is longer than the limit.</summary>
         /// <returns>The line length in <see cref="Transport.BufferedSpan"/>, 0 at end of stream. The caller consumes it.</returns>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public static async ValueTask<int> ReadLineAsync(Transport transport, bool async, string lineType, CancellationToken cancellationToken)
         {
             int length = await transport.PeekLineAsync(async, MaxLineLength + 1, cancellationToken).ConfigureAwait(false);
@@ -58,6 +59,7 @@ namespace Http.Client.Internal
         /// Reads and parses one status line (CPython's _read_status, with DEVIATIONS 9: the status is exactly three
         /// digits 100..999).
         /// </summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public static async ValueTask<StatusLine> ReadStatusLineAsync(
             Transport transport, bool async, int debugLevel, System.IO.TextWriter? debugOutput, CancellationToken cancellationToken)
         {
@@ -114,10 +116,11 @@ namespace Http.Client.Internal
         /// Reads a header block (lines up to a blank line or end of stream) with the line and count limits, feeding
         /// each line to the header parser filling <paramref name="target"/> (null: discard). Debug lines are collected when asked.
         /// </summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         public static async ValueTask ReadHeaderBlockAsync(
-            Transport transport, bool async, HttpMessage? target, List<byte[]>? rawLines, CancellationToken cancellationToken)
+            Transport transport, bool async, HttpMessage? target, List<byte[]>? rawLines, CancellationToken cancellationToken, HttpMessage? previous = null)
         {
-            var parser = new HeaderBlockParser(target);
+            var parser = new HeaderBlockParser(target, previous);
             int count = 0;
             while (true)
             {
@@ -207,14 +210,18 @@ namespace Http.Client.Internal
     internal struct HeaderBlockParser
     {
         private readonly HttpMessage? _message;
+        private readonly HttpMessage? _previous; // the previous response's fields: their strings are reused when the bytes match
+        private int _fieldIndex;
         private string? _name;
         private string? _value;
         private string _valueEnding = "";
         private StringBuilder? _folded;
 
-        public HeaderBlockParser(HttpMessage? message)
+        public HeaderBlockParser(HttpMessage? message, HttpMessage? previous = null)
         {
             _message = message;
+            _previous = previous;
+            _fieldIndex = 0;
             _name = null;
             _value = null;
             _valueEnding = "";
@@ -300,7 +307,12 @@ namespace Http.Client.Internal
                 return; // "From " envelope lines and empty names are dropped
             }
             ReadOnlySpan<byte> nameBytes = content.Slice(0, colon);
-            _name = Http.HeaderNames.TryGetKnown(nameBytes, out string? known) && System.Text.Ascii.Equals(nameBytes, known)
+            // Keep-alive servers repeat their header lines: reuse the previous response's strings when the bytes match.
+            bool hasPrevious = _previous is not null && _fieldIndex < _previous.Count;
+            KeyValuePair<string, string> previous = hasPrevious ? _previous![_fieldIndex] : default;
+            _name = hasPrevious && System.Text.Ascii.Equals(nameBytes, previous.Key)
+                ? previous.Key
+                : Http.HeaderNames.TryGetKnown(nameBytes, out string? known) && System.Text.Ascii.Equals(nameBytes, known)
                 ? known
                 : Encoding.Latin1.GetString(nameBytes);
             ReadOnlySpan<byte> value = content.Slice(colon + 1);
@@ -309,7 +321,10 @@ namespace Http.Client.Internal
             {
                 start++;
             }
-            _value = start == value.Length ? "" : CommonValues.GetString(value.Slice(start));
+            ReadOnlySpan<byte> valueBytes = value.Slice(start);
+            _value = valueBytes.IsEmpty ? ""
+                : hasPrevious && System.Text.Ascii.Equals(valueBytes, previous.Value) ? previous.Value
+                : CommonValues.GetString(valueBytes);
             _valueEnding = ending.Length == 2 ? "\r\n" : ending.Length == 0 ? "" : ending[0] == '\r' ? "\r" : "\n";
         }
 
@@ -334,6 +349,7 @@ namespace Http.Client.Internal
                 value = _value ?? "";
             }
             _message?.AddParsed(_name, value);
+            _fieldIndex++;
             _name = null;
             _value = null;
             _folded = null;

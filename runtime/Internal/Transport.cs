@@ -15,7 +15,7 @@ namespace Http.Client.Internal
     internal sealed class Transport : IDisposable
     {
         /// <summary>Receive buffer size for normal traffic.</summary>
-        private const int InitialBufferSize = 16 * 1024;
+        private const int InitialBufferSize = 64 * 1024;
 
         /// <summary>Largest the buffer grows: one maximal line (65536 bytes + the one byte that proves it too long).</summary>
         private const int MaxBufferSize = ResponseParser.MaxLineLength + 1;
@@ -126,6 +126,7 @@ namespace Http.Client.Internal
         /// Reads once more from the stream into the buffer (compacting, or growing up to <paramref name="capacity"/>).
         /// Returns the count read; 0 means end of stream (or no room left).
         /// </summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async ValueTask<int> FillAsync(bool async, int capacity, CancellationToken cancellationToken)
         {
             if (_closed || _eof)
@@ -167,6 +168,7 @@ namespace Http.Client.Internal
         /// at most <paramref name="limit"/> bytes (then the line is longer than the caller accepts), or whatever remains
         /// at end of stream (0 = nothing). The caller reads <see cref="BufferedSpan"/> and consumes.
         /// </summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async ValueTask<int> PeekLineAsync(bool async, int limit, CancellationToken cancellationToken)
         {
             int scanned = 0;
@@ -191,6 +193,7 @@ namespace Http.Client.Internal
         }
 
         /// <summary>Buffers at least one byte if possible (one read); returns the buffered count (0 = end).</summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async ValueTask<int> PeekAsync(bool async, CancellationToken cancellationToken)
         {
             if (_end == _start)
@@ -204,6 +207,7 @@ namespace Http.Client.Internal
         /// Reads up to <paramref name="destination"/>.Length bytes with at most one stream read: buffered bytes first;
         /// a large read with an empty buffer goes straight into the caller's memory.
         /// </summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async ValueTask<int> ReadAsync(bool async, Memory<byte> destination, CancellationToken cancellationToken)
         {
             if (destination.IsEmpty)
@@ -237,6 +241,7 @@ namespace Http.Client.Internal
         }
 
         /// <summary>Consumes up to <paramref name="count"/> bytes without copying them; returns how many were there.</summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async ValueTask<int> SkipAsync(bool async, int count, CancellationToken cancellationToken)
         {
             int skipped = 0;
@@ -253,7 +258,71 @@ namespace Http.Client.Internal
             return skipped;
         }
 
+        /// <summary>True when sync reads may go to the stream directly (no timer needed): the span fast path.</summary>
+        public bool CanReadSpanDirectly => !_syncUsesAsyncTimeout;
+
+        /// <summary>
+        /// Sync twin of <see cref="ReadAsync"/> for a span (Stream.Read(Span) callers): buffered bytes first; a large read
+        /// with an empty buffer goes straight into the caller's span. Only when <see cref="CanReadSpanDirectly"/>.
+        /// </summary>
+        public int Read(Span<byte> destination)
+        {
+            if (destination.IsEmpty)
+            {
+                return 0;
+            }
+            if (_end == _start)
+            {
+                if (_closed || _eof)
+                {
+                    return 0;
+                }
+                if (destination.Length >= _buffer.Length)
+                {
+                    int direct;
+                    try
+                    {
+                        direct = _stream.Read(destination);
+                    }
+                    catch (IOException e) when (IsSocketTimeout(e))
+                    {
+                        throw new TimeoutException("timed out", e);
+                    }
+                    if (direct == 0)
+                    {
+                        _eof = true;
+                    }
+                    return direct;
+                }
+                if (FillAsync(false, InitialBufferSize, CancellationToken.None).GetAwaiter().GetResult() == 0)
+                {
+                    return 0;
+                }
+            }
+            int count = Math.Min(destination.Length, _end - _start);
+            _buffer.AsSpan(_start, count).CopyTo(destination);
+            Consume(count);
+            return count;
+        }
+
+        /// <summary>Sync span twin of <see cref="ReadExactlyOrEofAsync"/>.</summary>
+        public int ReadExactlyOrEof(Span<byte> destination)
+        {
+            int total = 0;
+            while (total < destination.Length)
+            {
+                int read = Read(destination.Slice(total));
+                if (read == 0)
+                {
+                    break;
+                }
+                total += read;
+            }
+            return total;
+        }
+
         /// <summary>Reads until <paramref name="destination"/> is full or the stream ends; returns the count.</summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async ValueTask<int> ReadExactlyOrEofAsync(bool async, Memory<byte> destination, CancellationToken cancellationToken)
         {
             int total = 0;
@@ -269,6 +338,7 @@ namespace Http.Client.Internal
             return total;
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         public async ValueTask WriteAsync(bool async, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
             ThrowIfClosed();
@@ -285,7 +355,7 @@ namespace Http.Client.Internal
                 }
             }
             cancellationToken.ThrowIfCancellationRequested();
-            using CancellationTokenSource? timer = StartTimer(cancellationToken, out CancellationToken token);
+            using TimeoutScope timer = StartTimer(ref _writeTimeoutSource, cancellationToken, out CancellationToken token);
             try
             {
                 if (async)
@@ -297,7 +367,7 @@ namespace Http.Client.Internal
                     _stream.WriteAsync(data, token).AsTask().GetAwaiter().GetResult();
                 }
             }
-            catch (OperationCanceledException e) when (timer is not null && timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException e) when (timer.Source is not null && timer.Source.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 throw new TimeoutException("timed out", e);
             }
@@ -331,6 +401,7 @@ namespace Http.Client.Internal
             }
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         public async ValueTask FlushAsync(bool async, CancellationToken cancellationToken)
         {
             if (async)
@@ -343,6 +414,7 @@ namespace Http.Client.Internal
             }
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<int> ReadStreamAsync(bool async, Memory<byte> destination, CancellationToken cancellationToken)
         {
             if (!async && !_syncUsesAsyncTimeout)
@@ -357,32 +429,58 @@ namespace Http.Client.Internal
                 }
             }
             cancellationToken.ThrowIfCancellationRequested();
-            using CancellationTokenSource? timer = StartTimer(cancellationToken, out CancellationToken token);
+            using TimeoutScope timer = StartTimer(ref _readTimeoutSource, cancellationToken, out CancellationToken token);
             try
             {
                 return async
                     ? await _stream.ReadAsync(destination, token).ConfigureAwait(false)
                     : _stream.ReadAsync(destination, token).AsTask().GetAwaiter().GetResult();
             }
-            catch (OperationCanceledException e) when (timer is not null && timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException e) when (timer.Source is not null && timer.Source.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 throw new TimeoutException("timed out", e);
             }
         }
 
-        private CancellationTokenSource? StartTimer(CancellationToken cancellationToken, out CancellationToken token)
+        // One timeout source per direction, reused across operations (TryReset) instead of a new
+        // CancellationTokenSource and timer per read and write.
+        private CancellationTokenSource? _readTimeoutSource;
+        private CancellationTokenSource? _writeTimeoutSource;
+
+        private TimeoutScope StartTimer(ref CancellationTokenSource? cached, CancellationToken cancellationToken, out CancellationToken token)
         {
             if (_timeout is not TimeSpan timeout)
             {
                 token = cancellationToken;
-                return null;
+                return default;
             }
-            CancellationTokenSource timer = cancellationToken.CanBeCanceled
-                ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
-                : new CancellationTokenSource();
-            timer.CancelAfter(TimeSpan.FromMilliseconds(TimeoutMilliseconds(timeout)));
-            token = timer.Token;
-            return timer;
+            CancellationTokenSource source = cached is not null && cached.TryReset() ? cached : (cached = new CancellationTokenSource());
+            source.CancelAfter(TimeoutMilliseconds(timeout));
+            CancellationTokenRegistration link = cancellationToken.CanBeCanceled
+                ? cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), source)
+                : default;
+            token = source.Token;
+            return new TimeoutScope(source, link);
+        }
+
+        /// <summary>Ends one timed operation: unlinks the caller's token and stops the timer (the source is reused).</summary>
+        private readonly struct TimeoutScope : IDisposable
+        {
+            private readonly CancellationTokenRegistration _link;
+
+            public TimeoutScope(CancellationTokenSource source, CancellationTokenRegistration link)
+            {
+                Source = source;
+                _link = link;
+            }
+
+            public CancellationTokenSource? Source { get; }
+
+            public void Dispose()
+            {
+                _link.Dispose();
+                Source?.CancelAfter(Timeout.Infinite);
+            }
         }
 
         private void ThrowIfClosed()
