@@ -183,24 +183,8 @@ namespace Http.Client
                     {
                         return ReadIntoChunkedSync(transport, buffer);
                     }
-                    if (_length is long length && buffer.Length > length)
-                    {
-                        buffer = buffer.Slice(0, (int)length);
-                    }
-                    int read = transport.Read(buffer);
-                    if (read == 0 && !buffer.IsEmpty)
-                    {
-                        CloseConn(false);
-                    }
-                    else if (_length is long remaining)
-                    {
-                        _length = remaining - read;
-                        if (_length == 0)
-                        {
-                            CloseConn(true);
-                        }
-                    }
-                    return read;
+                    buffer = buffer.Slice(0, ClipToLength(buffer.Length));
+                    return AfterBodyRead(transport.Read(buffer), requested: buffer.Length);
                 }
                 catch (Exception e)
                 {
@@ -585,7 +569,7 @@ namespace Http.Client
                 {
                     return await ReadChunkedCore(async, transport, amount, cancellationToken).ConfigureAwait(false);
                 }
-                int wanted = _length is long length && amount > length ? (int)length : amount;
+                int wanted = ClipToLength(amount);
                 byte[] result;
                 if (wanted <= PreallocateLimit)
                 {
@@ -632,6 +616,30 @@ namespace Http.Client
             }
         }
 
+        /// <summary>A read size clipped to what is left of a Content-Length body.</summary>
+        private int ClipToLength(int size) => _length is long length && size > length ? (int)length : size;
+
+        /// <summary>
+        /// Bookkeeping after one read of a non-chunked body (CPython's readinto): an empty read of a non-empty
+        /// request ends the body; reaching the announced length finishes it.
+        /// </summary>
+        private int AfterBodyRead(int read, int requested)
+        {
+            if (read == 0 && requested > 0)
+            {
+                CloseConn(false);
+            }
+            else if (_length is long remaining)
+            {
+                _length = remaining - read;
+                if (_length == 0)
+                {
+                    CloseConn(true);
+                }
+            }
+            return read;
+        }
+
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<int> ReadIntoCore(bool async, Memory<byte> destination, CancellationToken cancellationToken)
         {
@@ -651,24 +659,8 @@ namespace Http.Client
                 {
                     return await ReadIntoChunkedCore(async, transport, destination, cancellationToken).ConfigureAwait(false);
                 }
-                if (_length is long length && destination.Length > length)
-                {
-                    destination = destination.Slice(0, (int)length);
-                }
-                int read = await transport.ReadAsync(async, destination, cancellationToken).ConfigureAwait(false);
-                if (read == 0 && !destination.IsEmpty)
-                {
-                    CloseConn(false);
-                }
-                else if (_length is long remaining)
-                {
-                    _length = remaining - read;
-                    if (_length == 0)
-                    {
-                        CloseConn(true);
-                    }
-                }
-                return read;
+                destination = destination.Slice(0, ClipToLength(destination.Length));
+                return AfterBodyRead(await transport.ReadAsync(async, destination, cancellationToken).ConfigureAwait(false), requested: destination.Length);
             }
             catch (Exception e)
             {
