@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.IO;
+using Http.Client.Tests.TestKit;
 using Xunit;
 
 namespace Http.Client.Tests.Runtime
@@ -10,8 +11,8 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public void Chunked_list_body_with_100_continue_matches_cpython()
         {
-            using HttpConnection conn = ScriptStream.Connection(
-                "HTTP/1.1 100 Continue\r\nX-A: 1\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\nB: 2\r\n\r\nabc", out _);
+            using HttpConnection conn = TransportFactory.Repeating(
+                "HTTP/1.1 100 Continue\r\nX-A: 1\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\nB: 2\r\n\r\nabc").CreateConnection();
             var output = new StringWriter { NewLine = "\n" };
             conn.DebugOutput = output;
             conn.SetDebugLevel(1);
@@ -36,7 +37,8 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public void Small_body_is_one_write_but_two_debug_sends()
         {
-            using HttpConnection conn = ScriptStream.Connection("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", out List<ScriptStream> opened);
+            var transports = TransportFactory.Repeating("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+            using HttpConnection conn = transports.CreateConnection();
             var output = new StringWriter { NewLine = "\n" };
             conn.DebugOutput = output;
             conn.DebugLevel = 1;
@@ -48,13 +50,14 @@ namespace Http.Client.Tests.Runtime
                 "reply: 'HTTP/1.1 200 OK\\r\\n'\n" +
                 "header: Content-Length: 0\n",
                 output.ToString());
-            Assert.Single(opened[0].Writes);
+            Assert.Single(transports.Transports[0].Writes);
         }
 
         [Fact]
         public void Stream_body_reads_a_readable_and_sends_blocks()
         {
-            using HttpConnection conn = ScriptStream.Connection("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", out List<ScriptStream> opened);
+            var transports = TransportFactory.Repeating("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+            using HttpConnection conn = transports.CreateConnection();
             var output = new StringWriter { NewLine = "\n" };
             conn.DebugOutput = output;
             conn.SetDebugLevel(1);
@@ -67,7 +70,7 @@ namespace Http.Client.Tests.Runtime
                 "send: b'3\\r\\nxyz\\r\\n'\n" +
                 "send: b'0\\r\\n\\r\\n'\n",
                 text, System.StringComparison.Ordinal);
-            Assert.Equal(3, opened[0].Writes.Count);
+            Assert.Equal(3, transports.Transports[0].Writes.Count);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Http.Client.Tests.TestKit;
 using Xunit;
 
 namespace Http.Client.Tests.Runtime
@@ -26,7 +27,7 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public void Each_response_keeps_its_own_headers_when_the_next_one_differs()
         {
-            using HttpConnection conn = ScriptStream.Connection(First + Second + Third + First, out _);
+            using HttpConnection conn = TransportFactory.Repeating(First + Second + Third + First).CreateConnection();
             var messages = new List<HttpMessage>();
             for (int i = 0; i < 4; i++)
             {
@@ -47,7 +48,7 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public void Adding_to_an_earlier_message_does_not_touch_a_later_one()
         {
-            using HttpConnection conn = ScriptStream.Connection(First + First, out _);
+            using HttpConnection conn = TransportFactory.Repeating(First + First).CreateConnection();
             conn.Request("GET", "/");
             HttpMessage earlier;
             using (HttpResponse response = conn.GetResponse())

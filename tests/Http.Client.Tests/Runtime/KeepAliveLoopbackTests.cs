@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 using System.Threading.Tasks;
+using Http.Client.Tests.TestKit;
 using Xunit;
 
 namespace Http.Client.Tests.Runtime
@@ -9,13 +10,13 @@ namespace Http.Client.Tests.Runtime
     public class KeepAliveLoopbackTests
     {
         private static byte[] Ok(string body) =>
-            RuntimeLoopback.Latin1($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\nContent-Type: text/plain\r\n\r\n{body}");
+            Latin1.Bytes($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\nContent-Type: text/plain\r\n\r\n{body}");
 
         [Fact]
         public void Get_then_second_get_reuses_the_transport()
         {
-            using var server = new RuntimeLoopback((_, head) => Ok(head.Split(' ')[1]));
-            using HttpConnection conn = server.Connect();
+            using var server = LoopbackServer.Respond((_, head) => Ok(head.Split(' ')[1]));
+            using HttpConnection conn = server.CreateConnection(LoopbackServer.DefaultTimeout);
 
             conn.Request("GET", "/first");
             using (HttpResponse first = conn.GetResponse())
@@ -32,7 +33,7 @@ namespace Http.Client.Tests.Runtime
             conn.Request("GET", "/second");
             using HttpResponse second = conn.GetResponse();
             Assert.Equal("/second", Encoding.ASCII.GetString(second.Read()));
-            Assert.Equal(1, server.Connections);
+            Assert.Equal(1, server.ConnectionCount);
             Assert.True(server.Requests.TryPeek(out string? request));
             Assert.Equal($"GET /first HTTP/1.1\r\nHost: 127.0.0.1:{server.Port}\r\nAccept-Encoding: identity\r\n\r\n", request);
         }
@@ -40,8 +41,8 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public async Task Async_post_then_get_reuse_the_transport()
         {
-            using var server = new RuntimeLoopback((_, head) => Ok(head.Substring(head.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)));
-            await using HttpConnection conn = server.Connect();
+            using var server = LoopbackServer.Respond((_, head) => Ok(head.Substring(head.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)));
+            await using HttpConnection conn = server.CreateConnection(LoopbackServer.DefaultTimeout);
 
             await conn.RequestAsync("POST", "/p", "hello", new[] { new KeyValuePair<string, string>("X-A", "1") });
             HttpResponse first = await conn.GetResponseAsync();
@@ -51,14 +52,14 @@ namespace Http.Client.Tests.Runtime
             await conn.RequestAsync("GET", "/g");
             HttpResponse second = await conn.GetResponseAsync();
             Assert.Empty(await second.ReadAsync());
-            Assert.Equal(1, server.Connections);
+            Assert.Equal(1, server.ConnectionCount);
         }
 
         [Fact]
         public void Unread_response_disposed_closes_the_transport_and_next_request_reconnects()
         {
-            using var server = new RuntimeLoopback((_, _) => Ok("body!"));
-            using HttpConnection conn = server.Connect();
+            using var server = LoopbackServer.Respond((_, _) => Ok("body!"));
+            using HttpConnection conn = server.CreateConnection(LoopbackServer.DefaultTimeout);
 
             conn.Request("GET", "/");
             conn.GetResponse().Dispose();
@@ -67,14 +68,14 @@ namespace Http.Client.Tests.Runtime
             conn.Request("GET", "/");
             using HttpResponse response = conn.GetResponse();
             Assert.Equal("body!", Encoding.ASCII.GetString(response.Read()));
-            Assert.Equal(2, server.Connections);
+            Assert.Equal(2, server.ConnectionCount);
         }
 
         [Fact]
         public void Connection_close_response_hands_the_transport_to_the_response()
         {
-            using var server = new RuntimeLoopback((_, _) => RuntimeLoopback.Latin1("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 3\r\n\r\nabc"));
-            using HttpConnection conn = server.Connect();
+            using var server = LoopbackServer.Respond((_, _) => Latin1.Bytes("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 3\r\n\r\nabc"));
+            using HttpConnection conn = server.CreateConnection(LoopbackServer.DefaultTimeout);
 
             conn.Request("GET", "/");
             using HttpResponse response = conn.GetResponse();
@@ -85,7 +86,7 @@ namespace Http.Client.Tests.Runtime
             conn.Request("GET", "/");
             using HttpResponse next = conn.GetResponse();
             Assert.Equal("abc", Encoding.ASCII.GetString(next.Read()));
-            Assert.Equal(2, server.Connections);
+            Assert.Equal(2, server.ConnectionCount);
         }
     }
 }

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Http.Client.Tests.TestKit;
 using Xunit;
 
 namespace Http.Client.Tests.Runtime
@@ -14,9 +15,10 @@ namespace Http.Client.Tests.Runtime
     {
         private static string Sent(Action<HttpConnection> act, string host = "example.com", int? port = null)
         {
-            using HttpConnection conn = ScriptStream.Connection("", out List<ScriptStream> opened, host, port);
+            var transports = TransportFactory.Repeating("");
+            using HttpConnection conn = transports.CreateConnection(host, port);
             act(conn);
-            return opened[0].Sent;
+            return transports.Transports[0].Sent;
         }
 
         private static KeyValuePair<string, string>[] H(params string[] pairs)
@@ -84,9 +86,10 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public async Task Async_chunk_sequence_is_chunked()
         {
-            using HttpConnection conn = ScriptStream.Connection("", out List<ScriptStream> opened);
+            var transports = TransportFactory.Repeating("");
+            using HttpConnection conn = transports.CreateConnection();
             await conn.RequestAsync("POST", "/", RequestBody.FromChunks(Pieces()));
-            Assert.EndsWith("\r\n\r\n1\r\na\r\n1\r\nb\r\n0\r\n\r\n", opened[0].Sent, StringComparison.Ordinal);
+            Assert.EndsWith("\r\n\r\n1\r\na\r\n1\r\nb\r\n0\r\n\r\n", transports.Transports[0].Sent, StringComparison.Ordinal);
 
             static async IAsyncEnumerable<ReadOnlyMemory<byte>> Pieces()
             {
@@ -125,7 +128,7 @@ namespace Http.Client.Tests.Runtime
         {
             // CPython's test_blocksize_request.
             using var conn = new HttpConnection("example.com", blockSize: 8);
-            var stream = new ScriptStream("");
+            var stream = new ScriptedTransport("");
             conn.ConnectCallback = (_, _) => new ValueTask<Stream>(stream);
             conn.Request("PUT", "/", new MemoryStream("123456789"u8.ToArray()), H("Content-Length", "9"));
             Assert.Equal(3, stream.Writes.Count);
@@ -137,7 +140,7 @@ namespace Http.Client.Tests.Runtime
         public void Send_stream_uses_block_size_writes()
         {
             using var conn = new HttpConnection("example.com", blockSize: 8);
-            var stream = new ScriptStream("");
+            var stream = new ScriptedTransport("");
             conn.ConnectCallback = (_, _) => new ValueTask<Stream>(stream);
             conn.Send(new MemoryStream("123456789"u8.ToArray()));
             Assert.Equal(2, stream.Writes.Count);
@@ -146,32 +149,35 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public void Small_body_shares_the_head_write_and_large_body_follows_in_blocks()
         {
-            using (HttpConnection conn = ScriptStream.Connection("", out List<ScriptStream> opened))
+            var transports = TransportFactory.Repeating("");
+            using (HttpConnection conn = transports.CreateConnection())
             {
                 conn.Request("POST", "/", new byte[1000]);
-                Assert.Single(opened[0].Writes);
+                Assert.Single(transports.Transports[0].Writes);
             }
             using (var conn = new HttpConnection("example.com", blockSize: 8192))
             {
-                var stream = new ScriptStream("");
+                var stream = new ScriptedTransport("");
                 conn.ConnectCallback = (_, _) => new ValueTask<Stream>(stream);
                 conn.Request("POST", "/", new byte[40000]);
                 Assert.Equal(1 + 5, stream.Writes.Count);
                 Assert.Equal(40000, stream.Writes.Skip(1).Sum(w => w.Length));
             }
-            using (HttpConnection conn = ScriptStream.Connection("", out List<ScriptStream> opened))
+            var chunkedTransports = TransportFactory.Repeating("");
+            using (HttpConnection conn = chunkedTransports.CreateConnection())
             {
                 conn.PutRequest("POST", "/");
                 conn.EndHeaders(new byte[40000], encodeChunked: true);
-                Assert.EndsWith("\r\n\r\n9C40\r\n", Encoding.Latin1.GetString(opened[0].Writes[0]), StringComparison.Ordinal);
-                Assert.Equal("\r\n0\r\n\r\n", Encoding.Latin1.GetString(opened[0].Writes[^1]));
+                Assert.EndsWith("\r\n\r\n9C40\r\n", Encoding.Latin1.GetString(chunkedTransports.Transports[0].Writes[0]), StringComparison.Ordinal);
+                Assert.Equal("\r\n0\r\n\r\n", Encoding.Latin1.GetString(chunkedTransports.Transports[0].Writes[^1]));
             }
         }
 
         [Fact]
         public void Validation_messages_match_cpython()
         {
-            using HttpConnection conn = ScriptStream.Connection("", out List<ScriptStream> opened);
+            var transports = TransportFactory.Repeating("");
+            using HttpConnection conn = transports.CreateConnection();
             Assert.Equal("method can't contain control characters. 'GET\\r' (found at least '\\r')",
                 Assert.Throws<ArgumentException>(() => conn.Request("GET\r", "/")).Message);
             Assert.Equal("URL can't contain control characters. '/a b' (found at least ' ')",
@@ -182,7 +188,7 @@ namespace Http.Client.Tests.Runtime
             Assert.Contains("(header 'X')", Assert.ThrowsAny<ArgumentException>(() => conn.Request("GET", "/", null, H("X", "\u0101"))).Message, StringComparison.Ordinal);
             Assert.Equal("'latin-1' codec can't encode character '\\u0101' in position 0: Body ('\u0101') is not valid Latin-1. Use body.encode('utf-8') if you want to send it encoded in UTF-8.",
                 Assert.ThrowsAny<ArgumentException>(() => conn.Request("POST", "/", "\u0101")).Message);
-            Assert.Empty(opened);
+            Assert.Empty(transports.Transports);
         }
 
         [Fact]
@@ -230,11 +236,12 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public void Reader_with_a_character_above_latin1_fails_after_the_head_and_closes()
         {
-            using HttpConnection conn = ScriptStream.Connection("", out List<ScriptStream> opened);
+            var transports = TransportFactory.Repeating("");
+            using HttpConnection conn = transports.CreateConnection();
             var e = Assert.ThrowsAny<ArgumentException>(() => conn.Request("POST", "/", new StringReader("ok\u0101")));
             Assert.Equal("'latin-1' codec can't encode character '\\u0101' in position 2: ordinal not in range(256)", e.Message);
             Assert.Equal("Idle", conn.StateName);
-            Assert.True(opened[0].IsDisposed);
+            Assert.True(transports.Transports[0].IsDisposed);
         }
 
         [Fact]
@@ -258,11 +265,11 @@ namespace Http.Client.Tests.Runtime
         public async Task Send_async_variants_write_raw_bytes()
         {
             using var conn = new HttpConnection("example.com", blockSize: 4);
-            var stream = new ScriptStream("");
+            var stream = new ScriptedTransport("");
             conn.ConnectCallback = (_, _) => new ValueTask<Stream>(stream);
             await conn.SendAsync("abc"u8.ToArray());
             await conn.SendAsync(new MemoryStream("defghij"u8.ToArray()));
-            Assert.Equal(new[] { "abc", "defg", "hij" }, stream.Writes.ConvertAll(w => Encoding.ASCII.GetString(w)));
+            Assert.Equal(new[] { "abc", "defg", "hij" }, stream.Writes.Select(w => Encoding.ASCII.GetString(w)));
         }
     }
 }

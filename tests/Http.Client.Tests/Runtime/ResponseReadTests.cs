@@ -4,6 +4,7 @@ using System.IO;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Http.Client.Tests.TestKit;
 using Xunit;
 
 namespace Http.Client.Tests.Runtime
@@ -14,7 +15,7 @@ namespace Http.Client.Tests.Runtime
         private static HttpResponse Get(string reply, out HttpConnection conn, string method = "GET", int maxRead = int.MaxValue)
         {
             conn = new HttpConnection("example.com");
-            conn.ConnectCallback = (_, _) => new ValueTask<Stream>(new ScriptStream(reply) { MaxReadSize = maxRead });
+            conn.ConnectCallback = (_, _) => new ValueTask<Stream>(new ScriptedTransport(reply) { MaxReadSize = maxRead });
             conn.Request(method, "/");
             return conn.GetResponse();
         }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Threading.Tasks;
+using Http.Client.Tests.TestKit;
 using Xunit;
 
 namespace Http.Client.Tests.Runtime
@@ -15,7 +16,7 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public void Cpython_state_errors_carry_the_state_names()
         {
-            using HttpConnection conn = ScriptStream.Connection(Ok + Ok, out _);
+            using HttpConnection conn = TransportFactory.Repeating(Ok + Ok).CreateConnection();
             Assert.Equal("Idle", Assert.Throws<ResponseNotReadyException>(() => conn.GetResponse()).State);
             Assert.Throws<CannotSendHeaderException>(() => conn.PutHeader("A", "b"));
             Assert.Throws<CannotSendHeaderException>(() => conn.EndHeaders());
@@ -32,7 +33,8 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public void Rejected_request_leaves_nothing_behind()
         {
-            using HttpConnection conn = ScriptStream.Connection(Ok, out List<ScriptStream> opened);
+            var transports = TransportFactory.Repeating(Ok);
+            using HttpConnection conn = transports.CreateConnection();
             var bad = new[] { new KeyValuePair<string, string>("X-Bad", "a\r\n") };
             var e = Assert.Throws<ArgumentException>(() => conn.Request("GET", "/", null, bad));
             Assert.Equal("Invalid header value b'a\\r\\n'", e.Message);
@@ -41,23 +43,24 @@ namespace Http.Client.Tests.Runtime
             Assert.Equal("Idle", conn.StateName);
             Assert.ThrowsAny<ArgumentException>(() => conn.Request("POST", "/", "\u0101"));
             Assert.Equal("Idle", conn.StateName);
-            Assert.Empty(opened);
+            Assert.Empty(transports.Transports);
 
             conn.Request("GET", "/good");
-            Assert.Equal("GET /good HTTP/1.1\r\nHost: example.com\r\nAccept-Encoding: identity\r\n\r\n", opened[0].Sent);
+            Assert.Equal("GET /good HTTP/1.1\r\nHost: example.com\r\nAccept-Encoding: identity\r\n\r\n", transports.Transports[0].Sent);
         }
 
         [Fact]
         public void Failed_putheader_buffers_nothing_but_keeps_the_request()
         {
-            using HttpConnection conn = ScriptStream.Connection(Ok, out List<ScriptStream> opened);
+            var transports = TransportFactory.Repeating(Ok);
+            using HttpConnection conn = transports.CreateConnection();
             conn.PutRequest("GET", "/", skipAcceptEncoding: true);
             conn.PutHeader("A", "1");
             Assert.Equal("Invalid header name b' X'", Assert.Throws<ArgumentException>(() => conn.PutHeader(" X", "v")).Message);
             Assert.ThrowsAny<ArgumentException>(() => conn.PutHeader("B", "ok", "\u0101"));
             conn.PutHeader("C", "x", "y");
             conn.EndHeaders();
-            Assert.Equal("GET / HTTP/1.1\r\nHost: example.com\r\nA: 1\r\nC: x\r\n\ty\r\n\r\n", opened[0].Sent);
+            Assert.Equal("GET / HTTP/1.1\r\nHost: example.com\r\nA: 1\r\nC: x\r\n\ty\r\n\r\n", transports.Transports[0].Sent);
         }
 
         [Fact]
@@ -72,7 +75,7 @@ namespace Http.Client.Tests.Runtime
                 {
                     throw new IOException("refused");
                 }
-                return new ValueTask<Stream>(new ScriptStream(Ok));
+                return new ValueTask<Stream>(new ScriptedTransport(Ok));
             };
             Assert.Throws<IOException>(() => conn.Request("GET", "/"));
             Assert.Equal("Idle", conn.StateName);
@@ -86,9 +89,9 @@ namespace Http.Client.Tests.Runtime
         public void Write_failure_keeps_request_sent_and_the_response_is_still_readable()
         {
             // CPython's test_epipe.
-            var stream = new ScriptStream("HTTP/1.0 401 Authorization Required\r\nContent-type: text/html\r\nWWW-Authenticate: Basic realm=\"example\"\r\n\r\n")
+            var stream = new ScriptedTransport("HTTP/1.0 401 Authorization Required\r\nContent-type: text/html\r\nWWW-Authenticate: Basic realm=\"example\"\r\n\r\n")
             {
-                FailWritesContaining = "Content-Length",
+                FailWriteContaining = "Content-Length"u8.ToArray(),
             };
             using var conn = new HttpConnection("example.com");
             conn.ConnectCallback = (_, _) => new ValueTask<Stream>(stream);
@@ -105,15 +108,16 @@ namespace Http.Client.Tests.Runtime
         [InlineData("", typeof(RemoteDisconnectedException))]
         public void Protocol_errors_close_the_transport_and_return_to_idle(string reply, Type expected)
         {
-            using HttpConnection conn = ScriptStream.Connection(reply, out List<ScriptStream> opened);
+            var transports = TransportFactory.Repeating(reply);
+            using HttpConnection conn = transports.CreateConnection();
             conn.Request("GET", "/");
             Exception e = Assert.ThrowsAny<HttpException>(() => conn.GetResponse());
             Assert.IsType(expected, e);
             Assert.IsAssignableFrom<IOException>(e);
             Assert.Equal("Idle", conn.StateName);
-            Assert.True(opened[0].IsDisposed);
+            Assert.True(transports.Transports[0].IsDisposed);
             conn.Request("GET", "/");
-            Assert.Equal(2, opened.Count);
+            Assert.Equal(2, transports.OpenCount);
         }
 
         [Fact]
@@ -124,26 +128,26 @@ namespace Http.Client.Tests.Runtime
             {
                 ninetyNine.Append("H").Append(i).Append(": v\r\n");
             }
-            using (HttpConnection conn = ScriptStream.Connection(ninetyNine + "Content-Length: 0\r\n\r\n", out _))
+            using (HttpConnection conn = TransportFactory.Repeating(ninetyNine + "Content-Length: 0\r\n\r\n").CreateConnection())
             {
                 // 99 header lines + Content-Length = 100 lines + blank: CPython's off-by-one rejects it.
                 conn.Request("GET", "/");
                 Assert.Equal("got more than 100 headers", Assert.Throws<HttpException>(() => conn.GetResponse()).Message);
             }
-            using (HttpConnection conn = ScriptStream.Connection(ninetyNine + "\r\n", out _))
+            using (HttpConnection conn = TransportFactory.Repeating(ninetyNine + "\r\n").CreateConnection())
             {
                 conn.Request("GET", "/");
                 using HttpResponse response = conn.GetResponse();
                 Assert.Equal(99, response.Headers.Count);
             }
             string longest = "X: " + new string('a', 65536 - 5) + "\r\n";
-            using (HttpConnection conn = ScriptStream.Connection("HTTP/1.1 200 OK\r\n" + longest + "Content-Length: 0\r\n\r\n", out _))
+            using (HttpConnection conn = TransportFactory.Repeating("HTTP/1.1 200 OK\r\n" + longest + "Content-Length: 0\r\n\r\n").CreateConnection())
             {
                 conn.Request("GET", "/");
                 using HttpResponse response = conn.GetResponse();
                 Assert.Equal(65536 - 5, response.GetHeader("X")!.Length);
             }
-            using (HttpConnection conn = ScriptStream.Connection("HTTP/1.1 200 OK\r\nX: " + new string('a', 65536 - 4) + "\r\n\r\n", out _))
+            using (HttpConnection conn = TransportFactory.Repeating("HTTP/1.1 200 OK\r\nX: " + new string('a', 65536 - 4) + "\r\n\r\n").CreateConnection())
             {
                 conn.Request("GET", "/");
                 Assert.Equal("header line", Assert.Throws<LineTooLongException>(() => conn.GetResponse()).LineType);
@@ -153,7 +157,8 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public void Unread_keep_alive_response_blocks_getresponse_but_not_a_new_request()
         {
-            using HttpConnection conn = ScriptStream.Connection(Ok + Ok, out List<ScriptStream> opened);
+            var transports = TransportFactory.Repeating(Ok + Ok);
+            using HttpConnection conn = transports.CreateConnection();
             conn.Request("GET", "/1");
             HttpResponse first = conn.GetResponse();
             conn.Request("GET", "/2");
@@ -161,15 +166,16 @@ namespace Http.Client.Tests.Runtime
             Assert.Equal("ok", Encoding.ASCII.GetString(first.Read()));
             using HttpResponse second = conn.GetResponse();
             Assert.Equal("ok", Encoding.ASCII.GetString(second.Read()));
-            Assert.Single(opened);
+            Assert.Single(transports.Transports);
         }
 
         [Fact]
         public void Bytes_past_one_response_stay_for_the_next()
         {
             // DEVIATIONS 6: both responses arrive in one read; the second is not lost.
-            using HttpConnection conn = ScriptStream.Connection(
-                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 1\r\n\r\nz", out List<ScriptStream> opened);
+            var transports = TransportFactory.Repeating(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 1\r\n\r\nz");
+            using HttpConnection conn = transports.CreateConnection();
             conn.Request("GET", "/1");
             using (HttpResponse first = conn.GetResponse())
             {
@@ -182,37 +188,39 @@ namespace Http.Client.Tests.Runtime
             using HttpResponse second = conn.GetResponse();
             Assert.Equal(201, second.Status);
             Assert.Equal("z", Encoding.ASCII.GetString(second.Read()));
-            Assert.Single(opened);
+            Assert.Single(transports.Transports);
         }
 
         [Fact]
         public void Close_discards_the_pending_head_and_closes_the_pending_response()
         {
-            using HttpConnection conn = ScriptStream.Connection(Ok, out List<ScriptStream> opened);
+            var transports = TransportFactory.Repeating(Ok);
+            using HttpConnection conn = transports.CreateConnection();
             conn.Request("GET", "/");
             HttpResponse response = conn.GetResponse();
             conn.PutRequest("GET", "/stale");
             conn.Close();
             Assert.True(response.IsClosed);
-            Assert.True(opened[0].IsDisposed);
+            Assert.True(transports.Transports[0].IsDisposed);
             Assert.Equal("Idle", conn.StateName);
             conn.Request("GET", "/fresh");
-            Assert.StartsWith("GET /fresh ", opened[1].Sent, StringComparison.Ordinal);
+            Assert.StartsWith("GET /fresh ", transports.Transports[1].Sent, StringComparison.Ordinal);
         }
 
         [Fact]
         public void Auto_open_after_close()
         {
-            using HttpConnection conn = ScriptStream.Connection(Ok, out List<ScriptStream> opened);
+            var transports = TransportFactory.Repeating(Ok);
+            using HttpConnection conn = transports.CreateConnection();
             conn.Connect();
             Assert.True(conn.IsConnected);
             conn.Connect();
-            Assert.Single(opened);
+            Assert.Single(transports.Transports);
             conn.Close();
             Assert.False(conn.IsConnected);
             conn.Send("x"u8);
-            Assert.Equal(2, opened.Count);
-            Assert.Equal("x", opened[1].Sent);
+            Assert.Equal(2, transports.OpenCount);
+            Assert.Equal("x", transports.Transports[1].Sent);
         }
     
         [Theory]
@@ -221,13 +229,14 @@ namespace Http.Client.Tests.Runtime
         [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n", "HEAD")]
         public void Disposing_an_unread_empty_body_keeps_the_connection(string reply, string method)
         {
-            using HttpConnection conn = ScriptStream.Connection(reply + reply, out List<ScriptStream> opened);
+            var transports = TransportFactory.Repeating(reply + reply);
+            using HttpConnection conn = transports.CreateConnection();
             conn.Request(method, "/");
             conn.GetResponse().Dispose();
             Assert.True(conn.IsConnected);
             conn.Request(method, "/");
             using HttpResponse second = conn.GetResponse();
-            Assert.Single(opened);
+            Assert.Single(transports.Transports);
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using Http.Client.Tests.TestKit;
 using Xunit;
 
 namespace Http.Client.Tests.Runtime
@@ -15,8 +16,8 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public void Silent_server_times_out_getresponse_and_the_connection_recovers()
         {
-            using var server = new RuntimeLoopback((index, _) => index == 0 ? Array.Empty<byte>() : RuntimeLoopback.Latin1("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx"));
-            using HttpConnection conn = server.Connect(Short);
+            using var server = LoopbackServer.Respond((index, _) => index == 0 ? Array.Empty<byte>() : Latin1.Bytes("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx"));
+            using HttpConnection conn = server.CreateConnection(Short);
             conn.Request("GET", "/");
             var watch = Stopwatch.StartNew();
             Assert.Throws<TimeoutException>(() => conn.GetResponse());
@@ -27,14 +28,14 @@ namespace Http.Client.Tests.Runtime
             conn.Request("GET", "/");
             using HttpResponse response = conn.GetResponse();
             Assert.Equal(new[] { (byte)'x' }, response.Read());
-            Assert.Equal(2, server.Connections);
+            Assert.Equal(2, server.ConnectionCount);
         }
 
         [Fact]
         public void Body_read_timeout_closes_the_response_and_the_connection()
         {
-            using var server = new RuntimeLoopback((_, _) => RuntimeLoopback.Latin1("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab"));
-            using HttpConnection conn = server.Connect(Short);
+            using var server = LoopbackServer.Respond((_, _) => Latin1.Bytes("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab"));
+            using HttpConnection conn = server.CreateConnection(Short);
             conn.Request("GET", "/");
             HttpResponse response = conn.GetResponse();
             Assert.Throws<TimeoutException>(() => response.Read());
@@ -47,8 +48,8 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public async Task Cancelled_getresponse_async_closes_the_connection()
         {
-            using var server = new RuntimeLoopback((_, _) => Array.Empty<byte>());
-            using HttpConnection conn = server.Connect(TimeSpan.FromSeconds(30));
+            using var server = LoopbackServer.Respond((_, _) => Array.Empty<byte>());
+            using HttpConnection conn = server.CreateConnection(TimeSpan.FromSeconds(30));
             await conn.RequestAsync("GET", "/");
             using var cts = new CancellationTokenSource(Short);
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await conn.GetResponseAsync(cts.Token));
@@ -59,8 +60,8 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public async Task Async_timeout_is_a_timeout_exception()
         {
-            using var server = new RuntimeLoopback((_, _) => Array.Empty<byte>());
-            using HttpConnection conn = server.Connect(Short);
+            using var server = LoopbackServer.Respond((_, _) => Array.Empty<byte>());
+            using HttpConnection conn = server.CreateConnection(Short);
             await conn.RequestAsync("GET", "/");
             await Assert.ThrowsAsync<TimeoutException>(async () => await conn.GetResponseAsync());
             Assert.Equal("Idle", conn.StateName);
@@ -93,8 +94,8 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public async Task Cancelled_body_read_async_closes_the_connection()
         {
-            using var server = new RuntimeLoopback((_, _) => RuntimeLoopback.Latin1("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab"));
-            using HttpConnection conn = server.Connect(TimeSpan.FromSeconds(30));
+            using var server = LoopbackServer.Respond((_, _) => Latin1.Bytes("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab"));
+            using HttpConnection conn = server.CreateConnection(TimeSpan.FromSeconds(30));
             await conn.RequestAsync("GET", "/");
             HttpResponse response = await conn.GetResponseAsync();
             Assert.Equal("ab", System.Text.Encoding.ASCII.GetString(await response.ReadAsync(2)));

@@ -4,6 +4,7 @@ using System.IO;
 using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
+using Http.Client.Tests.TestKit;
 using Xunit;
 
 namespace Http.Client.Tests.Runtime
@@ -35,7 +36,7 @@ namespace Http.Client.Tests.Runtime
         {
             using var conn = new WrappingConnection("www.python.org:443", (s, _) => s);
             Assert.Equal(443, conn.Port);
-            var stream = new ScriptStream("");
+            var stream = new ScriptedTransport("");
             conn.ConnectCallback = (_, _) => new ValueTask<Stream>(stream);
             conn.Request("GET", "/");
             Assert.StartsWith("GET / HTTP/1.1\r\nHost: www.python.org\r\n", stream.Sent, StringComparison.Ordinal);
@@ -46,8 +47,8 @@ namespace Http.Client.Tests.Runtime
         public async Task Wrapped_stream_carries_the_request_and_the_target_is_the_tunnel_host()
         {
             var hosts = new List<string>();
-            var inner = new ScriptStream("HTTP/1.1 200 OK\r\n\r\n");
-            var outer = new ScriptStream("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nz");
+            var inner = new ScriptedTransport("HTTP/1.1 200 OK\r\n\r\n");
+            var outer = new ScriptedTransport("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nz");
             using var conn = new WrappingConnection("proxy.example", (s, host) =>
             {
                 hosts.Add(host);
@@ -68,7 +69,7 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public void Wrap_failure_closes_the_transport_and_keeps_its_exception_type()
         {
-            var stream = new ScriptStream("");
+            var stream = new ScriptedTransport("");
             using var conn = new WrappingConnection("h", (_, _) => throw new AuthenticationException("bad certificate"));
             conn.ConnectCallback = (_, _) => new ValueTask<Stream>(stream);
             Assert.Throws<AuthenticationException>(() => conn.Request("GET", "/"));
@@ -80,12 +81,13 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public async Task Cancelled_request_sends_nothing_and_stays_idle()
         {
-            using HttpConnection conn = ScriptStream.Connection("", out List<ScriptStream> opened);
+            var transports = TransportFactory.Repeating("");
+            using HttpConnection conn = transports.CreateConnection();
             using var cts = new CancellationTokenSource();
             cts.Cancel();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await conn.RequestAsync("GET", "/", cancellationToken: cts.Token));
             Assert.Equal("Idle", conn.StateName);
-            Assert.True(opened.Count == 0 || opened[0].Writes.Count == 0);
+            Assert.True(transports.OpenCount == 0 || transports.Transports[0].Writes.Count == 0);
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Net;
 using System.Threading.Tasks;
+using Http.Client.Tests.TestKit;
 using Xunit;
 
 namespace Http.Client.Tests.Runtime
@@ -14,7 +15,7 @@ namespace Http.Client.Tests.Runtime
         public void Connect_exchange_then_request_to_the_target()
         {
             var endPoints = new List<DnsEndPoint>();
-            var stream = new ScriptStream("HTTP/1.1 200 Connection established\r\nVia: proxy\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            var stream = new ScriptedTransport("HTTP/1.1 200 Connection established\r\nVia: proxy\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
             using var conn = new HttpConnection("proxy.com", 3128);
             conn.ConnectCallback = (endPoint, _) =>
             {
@@ -39,12 +40,13 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public void Refused_tunnel_closes_the_transport()
         {
-            using HttpConnection conn = ScriptStream.Connection("HTTP/1.1 407 Proxy Authentication Required  \r\nContent-Length: 0\r\n\r\n", out List<ScriptStream> opened, "proxy.com");
+            var transports = TransportFactory.Repeating("HTTP/1.1 407 Proxy Authentication Required  \r\nContent-Length: 0\r\n\r\n");
+            using HttpConnection conn = transports.CreateConnection("proxy.com");
             conn.SetTunnel("[::1]:8443");
             var e = Assert.Throws<IOException>(() => conn.Request("GET", "/"));
             Assert.Equal("Tunnel connection failed: 407 Proxy Authentication Required", e.Message);
-            Assert.True(opened[0].IsDisposed);
-            Assert.StartsWith("CONNECT [::1]:8443 HTTP/1.1\r\nHost: [::1]:8443\r\n\r\n", opened[0].Sent, StringComparison.Ordinal);
+            Assert.True(transports.Transports[0].IsDisposed);
+            Assert.StartsWith("CONNECT [::1]:8443 HTTP/1.1\r\nHost: [::1]:8443\r\n\r\n", transports.Transports[0].Sent, StringComparison.Ordinal);
             Assert.Equal("Idle", conn.StateName);
         }
 
@@ -57,7 +59,7 @@ namespace Http.Client.Tests.Runtime
                 "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n",
             });
             using var conn = new HttpConnection("proxy.com", 3128);
-            conn.ConnectCallback = (_, _) => new ValueTask<Stream>(new ScriptStream(replies.Dequeue()));
+            conn.ConnectCallback = (_, _) => new ValueTask<Stream>(new ScriptedTransport(replies.Dequeue()));
             conn.SetTunnel("destination.com", 8888);
             conn.Request("GET", "/");
             using (HttpResponse response = conn.GetResponse())
@@ -77,7 +79,7 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public void Set_tunnel_after_connect_is_rejected()
         {
-            using HttpConnection conn = ScriptStream.Connection("", out _);
+            using HttpConnection conn = TransportFactory.Repeating("").CreateConnection();
             conn.Connect();
             Assert.Equal("Can't set up tunnel for established connection",
                 Assert.Throws<InvalidOperationException>(() => conn.SetTunnel("destination.com")).Message);
@@ -86,7 +88,7 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public void Tunnel_debug_prints_the_reply_header_lines()
         {
-            using HttpConnection conn = ScriptStream.Connection("HTTP/1.0 200 OK\r\nX-Dummy: 1\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", out _, "proxy.com");
+            using HttpConnection conn = TransportFactory.Repeating("HTTP/1.0 200 OK\r\nX-Dummy: 1\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n").CreateConnection("proxy.com");
             var output = new StringWriter { NewLine = "\n" };
             conn.DebugOutput = output;
             conn.SetDebugLevel(1);

@@ -16,7 +16,7 @@ namespace Http.Client.Tests.TestKit;
 /// which reads requests and sends canned bytes; every byte received is recorded per connection.
 /// Every wait is bounded (<see cref="DefaultTimeout"/>) so a bug fails the test instead of hanging it.
 /// </summary>
-public sealed class LoopbackServer : IAsyncDisposable
+public sealed class LoopbackServer : IAsyncDisposable, IDisposable
 {
     /// <summary>Upper bound for any wait that should succeed; generous for a loaded 2-core machine.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
@@ -29,6 +29,9 @@ public sealed class LoopbackServer : IAsyncDisposable
     private readonly ConcurrentQueue<Exception> _handlerErrors = new();
     private readonly SemaphoreSlim _accepted = new(0);
     private readonly Task _acceptLoop;
+
+    /// <summary>Most requests <see cref="Respond"/> answers on one connection: bounds its loop.</summary>
+    private const int MaxRequestsPerConnection = 1000;
 
     private LoopbackServer(IPAddress address, Func<LoopbackConnection, Task> handler)
     {
@@ -60,6 +63,29 @@ public sealed class LoopbackServer : IAsyncDisposable
         }
         connection.Close();
     }, address);
+
+    /// <summary>
+    /// Starts a server that answers every complete request (head plus body, Latin-1) with
+    /// <paramref name="respond"/>(connection index, request); an empty answer sends nothing (a silent server) and
+    /// null closes the connection.
+    /// </summary>
+    public static LoopbackServer Respond(Func<int, string, byte[]?> respond) => Start(async connection =>
+    {
+        for (int i = 0; i < MaxRequestsPerConnection; i++)
+        {
+            byte[] request;
+            try { request = await connection.ReadRequestAsync(); }
+            catch (EndOfStreamException) { return; }
+            byte[]? response = respond(connection.Index, Latin1.Text(request));
+            if (response is null) break;
+            await connection.SendAsync(response);
+        }
+        connection.Close();
+    });
+
+    /// <summary>Every complete request read by any connection's <see cref="LoopbackConnection.ReadRequestAsync"/>,
+    /// in order (Latin-1 text).</summary>
+    public ConcurrentQueue<string> Requests { get; } = new();
 
     /// <summary>The bound endpoint.</summary>
     public IPEndPoint EndPoint { get; }
@@ -108,9 +134,10 @@ public sealed class LoopbackServer : IAsyncDisposable
             try { socket = await _listener.AcceptSocketAsync(_stop.Token); }
             catch (Exception) when (_stop.IsCancellationRequested) { return; }
             catch (SocketException) { return; }
-            var connection = new LoopbackConnection(socket, _stop.Token);
+            LoopbackConnection connection;
             lock (_connections)
             {
+                connection = new LoopbackConnection(socket, _connections.Count, Requests, _stop.Token);
                 _connections.Add(connection);
                 _handlerTasks.Add(Task.Run(async () =>
                 {
@@ -134,6 +161,10 @@ public sealed class LoopbackServer : IAsyncDisposable
         try { await Task.WhenAll(tasks).WaitAsync(DefaultTimeout); } catch (Exception) { /* handlers were told to stop */ }
         _stop.Dispose();
     }
+
+    /// <summary>Synchronous <see cref="DisposeAsync"/> for synchronous tests; runs it off the test's
+    /// synchronization context so the wait cannot deadlock.</summary>
+    public void Dispose() => Task.Run(() => DisposeAsync().AsTask()).GetAwaiter().GetResult();
 }
 
 /// <summary>One accepted connection of a <see cref="LoopbackServer"/>.</summary>
@@ -144,20 +175,26 @@ public sealed class LoopbackConnection
 
     private readonly Socket _socket;
     private readonly CancellationToken _stop;
+    private readonly ConcurrentQueue<string> _requestLog;
     private readonly MemoryStream _received = new();
     private readonly object _gate = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _consumed;
     private bool _eof;
 
-    internal LoopbackConnection(Socket socket, CancellationToken stop)
+    internal LoopbackConnection(Socket socket, int index, ConcurrentQueue<string> requestLog, CancellationToken stop)
     {
         _socket = socket;
+        Index = index;
+        _requestLog = requestLog;
         _stop = stop;
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         // One receive pump per connection: any number of waiters watch what it records.
         _ = Task.Run(PumpAsync);
     }
+
+    /// <summary>0-based order in which the server accepted this connection.</summary>
+    public int Index { get; }
 
     /// <summary>The client's address and port.</summary>
     public IPEndPoint RemoteEndPoint { get; }
@@ -229,7 +266,9 @@ public sealed class LoopbackConnection
         int end = -1;
         await ReceiveUntilAsync(all => (end = CompleteRequestEnd(all, start)) >= 0, timeout);
         lock (_gate) _consumed = end;
-        return Received[start..end];
+        byte[] request = Received[start..end];
+        _requestLog.Enqueue(Latin1.Text(request));
+        return request;
     }
 
     /// <summary>Waits until the client closes the connection (or the timeout passes: false).</summary>

@@ -70,6 +70,12 @@ public sealed class ScriptedTransport : Stream
         };
     }
 
+    /// <summary>Creates a transport that serves <paramref name="script"/> (Latin-1 text) in pieces chosen by <paramref name="split"/>.</summary>
+    public ScriptedTransport(string script, ReadSplit split = ReadSplit.Whole) : this(Latin1.Bytes(script), split) { }
+
+    /// <summary>Most bytes one read hands out, on top of <see cref="ReadSplit"/> (a transport that delivers in small pieces).</summary>
+    public int MaxReadSize { get; init; } = int.MaxValue;
+
     /// <summary>What happens when the script is used up.</summary>
     public ScriptEnd End { get; init; } = ScriptEnd.Eof;
 
@@ -103,6 +109,9 @@ public sealed class ScriptedTransport : Stream
 
     /// <summary>Every byte written, in order.</summary>
     public byte[] Written { get { lock (_gate) { return _written.ToArray(); } } }
+
+    /// <summary>Every byte written, in order, as Latin-1 text.</summary>
+    public string Sent => Latin1.Text(Written);
 
     /// <summary>Each successful write call's bytes, in order (a sendall call in CPython's terms).</summary>
     public IReadOnlyList<byte[]> Writes { get { lock (_gate) { return _writes.ToArray(); } } }
@@ -192,7 +201,7 @@ public sealed class ScriptedTransport : Stream
                 ReadSplit.OneByte => 1,
                 _ => _random!.Next(1, MaxRandomPiece + 1),
             };
-            n = Math.Min(Math.Min(piece, remaining), buffer.Length);
+            n = Math.Min(Math.Min(Math.Min(piece, remaining), buffer.Length), MaxReadSize);
             _script.AsSpan(_position, n).CopyTo(buffer);
             _position += n;
             return true;

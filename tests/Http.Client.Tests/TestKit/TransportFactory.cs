@@ -32,6 +32,10 @@ public sealed class TransportFactory
     /// <summary>Transports made by <paramref name="create"/>, given the 0-based index of the transport.</summary>
     public TransportFactory(Func<int, ScriptedTransport> create) => _create = create;
 
+    /// <summary>Every transport serves the same <paramref name="script"/> (Latin-1 text) whole: a server that answers
+    /// every connection alike.</summary>
+    public static TransportFactory Repeating(string script) => new(_ => new ScriptedTransport(script));
+
     /// <summary>How many transports the connection opened.</summary>
     public int OpenCount { get { lock (_gate) { return _transports.Count; } } }
 
