@@ -1,11 +1,9 @@
 using System;
-using System.Collections.Concurrent;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading;
-using System.Threading.Channels;
 using System.Threading.Tasks;
 
 namespace Http.Client.Tests.Tls;
@@ -16,33 +14,24 @@ namespace Http.Client.Tests.Tls;
 /// ways to a fixed loopback port (whatever host the CONNECT named, so a test can tunnel to a made-up
 /// name such as <c>good.test</c>). On any other reply it closes the connection, as real proxies do.
 /// </summary>
-internal sealed class LoopbackConnectProxy : IAsyncDisposable
+internal sealed class LoopbackConnectProxy : LoopbackListener<ProxiedConnection>
 {
-    // Tests open a handful of tunnels; more means a reconnect loop.
-    private const int MaxConnections = 16;
-
     // Relay buffer: a few TLS records.
     private const int RelayBufferSize = 16 * 1024;
 
-    private readonly TcpListener _listener;
     private readonly IPEndPoint _target;
     private readonly Func<string, string> _decide;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Channel<ProxiedConnection> _accepted = Channel.CreateUnbounded<ProxiedConnection>();
-    private readonly ConcurrentBag<Task> _handlers = new();
-    private readonly Task _acceptLoop;
 
     /// <summary>Starts the proxy.</summary>
     /// <param name="targetPort">The loopback port every accepted tunnel is relayed to.</param>
     /// <param name="decide">Maps the CONNECT head (Latin-1 text) to the full reply head to send.</param>
     /// <param name="targetAddress">The loopback address of the target (127.0.0.1 by default).</param>
     public LoopbackConnectProxy(int targetPort, Func<string, string> decide, IPAddress? targetAddress = null)
+        : base("proxy", IPAddress.Loopback)
     {
         _target = new IPEndPoint(targetAddress ?? IPAddress.Loopback, targetPort);
         _decide = decide;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
-        _acceptLoop = AcceptLoopAsync();
+        StartAccepting();
     }
 
     /// <summary>A reply accepting the tunnel, with two extra headers the tests read back.</summary>
@@ -53,64 +42,13 @@ internal sealed class LoopbackConnectProxy : IAsyncDisposable
     public const string AuthenticationRequired =
         "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\nContent-Length: 0\r\n\r\n";
 
-    /// <summary>The port the proxy listens on.</summary>
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
-
-    /// <summary>The next connection the proxy accepted, waiting at most <see cref="WireKit.Patience"/>.</summary>
-    public async Task<ProxiedConnection> NextConnectionAsync()
+    /// <inheritdoc/>
+    protected override async Task ServeAsync(Socket socket)
     {
-        using var timeout = new CancellationTokenSource(WireKit.Patience);
-        try
-        {
-            return await _accepted.Reader.ReadAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"The proxy accepted no connection within {WireKit.Patience.TotalSeconds} s.");
-        }
-    }
-
-    /// <summary>True when the proxy has accepted no connection that a test has not taken yet.</summary>
-    public bool NoPendingConnection => _accepted.Reader.Count == 0;
-
-    public async ValueTask DisposeAsync()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        try
-        {
-            await _acceptLoop.WaitAsync(WireKit.Patience);
-            await Task.WhenAll(_handlers).WaitAsync(WireKit.Patience);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
-        {
-            // Relays end by cancellation or by a socket closing.
-        }
-        _stop.Dispose();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        for (var count = 0; count < MaxConnections; count++)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener.AcceptSocketAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-            var connection = new ProxiedConnection();
-            _accepted.Writer.TryWrite(connection);
-            _handlers.Add(ServeAsync(socket, connection));
-        }
-    }
-
-    private async Task ServeAsync(Socket socket, ProxiedConnection connection)
-    {
-        var token = _stop.Token;
+        // Published at accept, before the CONNECT head arrives, so a test can wait on it.
+        var connection = new ProxiedConnection();
+        Publish(connection);
+        var token = Stopping;
         await using var client = new NetworkStream(socket, ownsSocket: true);
         try
         {

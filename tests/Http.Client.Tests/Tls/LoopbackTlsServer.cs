@@ -10,7 +10,6 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading;
-using System.Threading.Channels;
 using System.Threading.Tasks;
 
 namespace Http.Client.Tests.Tls;
@@ -21,20 +20,12 @@ namespace Http.Client.Tests.Tls;
 /// then answers HTTP/1.1 requests with <c>200 OK</c> and a body naming the request, keeping the connection
 /// alive until the client closes it. Everything it saw is exposed per connection for assertions.
 /// </summary>
-internal sealed class LoopbackTlsServer : IAsyncDisposable
+internal sealed class LoopbackTlsServer : LoopbackListener<TlsServerConnection>
 {
-    // Tests open a handful of connections; more means a reconnect loop, which should fail the test.
-    private const int MaxConnections = 16;
-
     // Requests per connection the server answers before it stops (bounds a runaway client loop).
     private const int MaxRequestsPerConnection = 100;
 
-    private readonly TcpListener _listener;
     private readonly SslServerAuthenticationOptions _options;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Channel<TlsServerConnection> _accepted = Channel.CreateUnbounded<TlsServerConnection>();
-    private readonly ConcurrentBag<Task> _handlers = new();
-    private readonly Task _acceptLoop;
 
     /// <summary>Starts listening on 127.0.0.1 (or <paramref name="address"/>) on a free port.</summary>
     /// <param name="certificate">The server certificate, with its private key.</param>
@@ -43,6 +34,7 @@ internal sealed class LoopbackTlsServer : IAsyncDisposable
     /// <param name="address">The loopback address to bind.</param>
     public LoopbackTlsServer(X509Certificate2 certificate, X509Certificate2 issuer, bool requireClientCertificate = false,
         IPAddress? address = null)
+        : base("TLS server", address ?? IPAddress.Loopback)
     {
         _options = new SslServerAuthenticationOptions
         {
@@ -53,71 +45,14 @@ internal sealed class LoopbackTlsServer : IAsyncDisposable
             ApplicationProtocols = new List<SslApplicationProtocol> { SslApplicationProtocol.Http11 },
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         };
-        _listener = new TcpListener(address ?? IPAddress.Loopback, 0);
-        _listener.Start();
-        _acceptLoop = AcceptLoopAsync();
+        StartAccepting();
     }
 
-    /// <summary>The port the server listens on.</summary>
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
-
-    /// <summary>
-    /// The next connection whose handshake has ended (successfully or not), waiting at most
-    /// <see cref="WireKit.Patience"/>; what the handshake recorded is then complete.
-    /// </summary>
-    public async Task<TlsServerConnection> NextConnectionAsync()
+    /// <summary>Published once the handshake has ended (successfully or not), so what it recorded is complete.</summary>
+    protected override async Task ServeAsync(Socket socket)
     {
-        using var timeout = new CancellationTokenSource(WireKit.Patience);
-        try
-        {
-            return await _accepted.Reader.ReadAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"The TLS server accepted no connection within {WireKit.Patience.TotalSeconds} s.");
-        }
-    }
-
-    /// <summary>True when the server has accepted no connection that a test has not taken yet.</summary>
-    public bool NoPendingConnection => _accepted.Reader.Count == 0;
-
-    public async ValueTask DisposeAsync()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        try
-        {
-            await _acceptLoop.WaitAsync(WireKit.Patience);
-            await Task.WhenAll(_handlers).WaitAsync(WireKit.Patience);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
-        {
-            // Handlers end by cancellation or by the socket closing; their outcome was recorded already.
-        }
-        _stop.Dispose();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        for (var count = 0; count < MaxConnections; count++)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener.AcceptSocketAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-            var connection = new TlsServerConnection();
-            _handlers.Add(ServeAsync(socket, connection));
-        }
-    }
-
-    private async Task ServeAsync(Socket socket, TlsServerConnection connection)
-    {
-        var token = _stop.Token;
+        var connection = new TlsServerConnection();
+        var token = Stopping;
         var recording = new RecordingStream(new NetworkStream(socket, ownsSocket: true));
         var tls = new SslStream(recording, leaveInnerStreamOpen: false);
         try
@@ -130,7 +65,7 @@ internal sealed class LoopbackTlsServer : IAsyncDisposable
             {
                 connection.ClientHelloBytes = recording.Recorded;
                 connection.HandshakeError = e;
-                _accepted.Writer.TryWrite(connection);
+                Publish(connection);
                 return;
             }
             connection.ClientHelloBytes = recording.Recorded;
@@ -141,7 +76,7 @@ internal sealed class LoopbackTlsServer : IAsyncDisposable
             {
                 connection.ClientCertificate = X509CertificateLoader.LoadCertificate(clientCertificate.GetRawCertData());
             }
-            _accepted.Writer.TryWrite(connection);
+            Publish(connection);
 
             for (var number = 1; number <= MaxRequestsPerConnection; number++)
             {
