@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -19,31 +18,21 @@ namespace Http.Client.Cli.Tests.TestKit;
 /// (answers with Connection: close), records what it received. The handler builds the raw response bytes,
 /// or returns null to say nothing (the connection stays open until the server is disposed).
 /// </summary>
-internal sealed class TestServer : IAsyncDisposable
+internal sealed class TestServer : LoopbackListener
 {
     /// <summary>Every socket read in the server gives up after this long, so a bug fails a test instead of hanging it.</summary>
     private static readonly TimeSpan ReadLimit = TimeSpan.FromSeconds(30);
 
-    private readonly TcpListener _listener;
     private readonly Func<DemoRequest, byte[]?> _handler;
     private readonly X509Certificate2? _certificate;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly ConcurrentBag<Socket> _sockets = new();
-    private readonly Task _acceptLoop;
 
     private TestServer(Func<DemoRequest, byte[]?> handler, X509Certificate2? certificate, IPAddress? address = null)
+        : base(address ?? IPAddress.Loopback)
     {
         _handler = handler;
         _certificate = certificate;
-        _listener = new TcpListener(address ?? IPAddress.Loopback, 0);
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _acceptLoop = Task.Run(AcceptLoopAsync);
+        StartAccepting();
     }
-
-    public int Port { get; }
-
-    public ConcurrentQueue<DemoRequest> Requests { get; } = new();
 
     public string Url(string pathAndQuery = "/") => $"{(_certificate is null ? "http" : "https")}://127.0.0.1:{Port}{pathAndQuery}";
 
@@ -83,46 +72,6 @@ internal sealed class TestServer : IAsyncDisposable
         return port;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _stopping.Cancel();
-        _listener.Stop();
-        foreach (Socket socket in _sockets)
-        {
-            socket.Dispose();
-        }
-
-        try
-        {
-            await _acceptLoop.WaitAsync(TimeSpan.FromSeconds(10));
-        }
-        catch (Exception)
-        {
-            // Stopping: the accept loop ends with whatever the closed listener threw.
-        }
-
-        _stopping.Dispose();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener.AcceptSocketAsync(_stopping.Token);
-            }
-            catch (Exception)
-            {
-                return;
-            }
-
-            _sockets.Add(socket);
-            _ = Task.Run(() => ServeAsync(socket));
-        }
-    }
-
     private async Task<Stream> OpenStreamAsync(Socket socket, CancellationToken cancellationToken)
     {
         var network = new NetworkStream(socket, ownsSocket: false);
@@ -136,11 +85,11 @@ internal sealed class TestServer : IAsyncDisposable
         return tls;
     }
 
-    private async Task ServeAsync(Socket socket)
+    protected override async Task ServeAsync(Socket socket)
     {
         try
         {
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
             limit.CancelAfter(ReadLimit);
             using Stream stream = await OpenStreamAsync(socket, limit.Token);
             DemoRequest? request = await new DemoRequestReader(stream).ReadRequestAsync(limit.Token);
