@@ -17,7 +17,7 @@ namespace Http.Client.Tests.Behaviour;
 public class AsyncPurityTests
 {
     /// <summary>A body stream that only supports asynchronous reads.</summary>
-    private sealed class AsyncOnlyStream : Stream
+    private sealed class AsyncOnlyStream : UnseekableStream
     {
         private readonly MemoryStream _inner;
         public AsyncOnlyStream(byte[] content) => _inner = new MemoryStream(content);
@@ -30,15 +30,6 @@ public class AsyncPurityTests
         }
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
             => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private const string Responses =

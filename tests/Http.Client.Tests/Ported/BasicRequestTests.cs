@@ -19,7 +19,6 @@ namespace Http.Client.Tests.Ported;
 /// </summary>
 public class BasicRequestTests
 {
-    private static byte[] B(string text) => Latin1.Bytes(text);
     [Theory]
     [Trait("CPython", "BasicTest.test_host_port")]
     [InlineData("www.python.org:abc", "nonnumeric port: 'abc'")]
@@ -77,7 +76,7 @@ public class BasicRequestTests
     }
 
     /// <summary>A stream whose reads give "data", then 0 (end), then "data_two" (UpdatingFile).</summary>
-    private sealed class UpdatingStream : Stream
+    private sealed class UpdatingStream : UnseekableStream
     {
         private readonly Queue<byte[]> _pieces = new(new[] { "data"u8.ToArray(), Array.Empty<byte>(), "data_two"u8.ToArray() });
         public override int Read(byte[] buffer, int offset, int count)
@@ -86,15 +85,6 @@ public class BasicRequestTests
             piece.CopyTo(buffer, offset);
             return piece.Length;
         }
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     [Fact]

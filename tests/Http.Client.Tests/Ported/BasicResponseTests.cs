@@ -14,8 +14,6 @@ namespace Http.Client.Tests.Ported;
 /// </summary>
 public class BasicResponseTests
 {
-    private static byte[] B(string text) => Latin1.Bytes(text);
-
     /// <summary>
     /// CPython asserts that the bytes after the body are still unread in the socket file. With one receive buffer
     /// per connection (DEVIATIONS 6) the equivalent is: a second response sent right behind the first reaches the next

@@ -192,7 +192,7 @@ namespace Http.Client.Tests.Runtime
         }
 
         /// <summary>A transport answering every request head with a Content-Length response of <c>size</c> zero bytes, generated on the fly.</summary>
-        private sealed class GeneratedResponseStream : Stream
+        private sealed class GeneratedResponseStream : UnseekableStream
         {
             private readonly long _size;
             private byte[] _head = Array.Empty<byte>();
@@ -204,19 +204,7 @@ namespace Http.Client.Tests.Runtime
                 _size = size;
             }
 
-            public override bool CanRead => true;
-
-            public override bool CanSeek => false;
-
             public override bool CanWrite => true;
-
-            public override long Length => throw new NotSupportedException();
-
-            public override long Position
-            {
-                get => throw new NotSupportedException();
-                set => throw new NotSupportedException();
-            }
 
             public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -251,14 +239,6 @@ namespace Http.Client.Tests.Runtime
                 Write(buffer.Span);
                 return default;
             }
-
-            public override void Flush()
-            {
-            }
-
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-            public override void SetLength(long value) => throw new NotSupportedException();
         }
     }
 }

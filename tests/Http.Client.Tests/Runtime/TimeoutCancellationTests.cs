@@ -106,21 +106,9 @@ namespace Http.Client.Tests.Runtime
         }
 
         /// <summary>A transport that never delivers a byte; only cancellation ends its reads.</summary>
-        private sealed class HangingStream : Stream
+        private sealed class HangingStream : UnseekableStream
         {
-            public override bool CanRead => true;
-
-            public override bool CanSeek => false;
-
             public override bool CanWrite => true;
-
-            public override long Length => throw new NotSupportedException();
-
-            public override long Position
-            {
-                get => throw new NotSupportedException();
-                set => throw new NotSupportedException();
-            }
 
             public override int Read(byte[] buffer, int offset, int count) => throw new InvalidOperationException("a sync read would hang");
 
@@ -135,14 +123,6 @@ namespace Http.Client.Tests.Runtime
             }
 
             public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => default;
-
-            public override void Flush()
-            {
-            }
-
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-            public override void SetLength(long value) => throw new NotSupportedException();
         }
     }
 }

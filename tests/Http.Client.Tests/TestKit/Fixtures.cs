@@ -45,6 +45,9 @@ public static class Fixtures
     /// <summary>A small kept-alive response with the body "ok", for the request after a failure.</summary>
     public const string Ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
 
+    /// <summary>The bytes of Latin-1 <paramref name="text"/>: Python's b'...' literal.</summary>
+    public static byte[] B(string text) => Latin1.Bytes(text);
+
     /// <summary>One request header, as <c>Request</c> takes them.</summary>
     public static KeyValuePair<string, string> H(string name, string value) => new(name, value);
 }

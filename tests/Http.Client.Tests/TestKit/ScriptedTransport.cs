@@ -37,7 +37,7 @@ public enum ScriptEnd
 /// An in-memory duplex transport for <c>HttpConnection.ConnectCallback</c> (the port of CPython's FakeSocket,
 /// EPipeSocket and NoEOFBytesIO): reads come from a script, writes are recorded.
 /// </summary>
-public sealed class ScriptedTransport : Stream
+public sealed class ScriptedTransport : UnseekableStream
 {
     /// <summary>Longest a hanging read waits before failing the test rather than hanging it.</summary>
     public static readonly TimeSpan HangLimit = TimeSpan.FromSeconds(15);
@@ -124,17 +124,11 @@ public sealed class ScriptedTransport : Stream
     /// <inheritdoc/>
     public override bool CanWrite => !IsDisposed;
     /// <inheritdoc/>
-    public override bool CanSeek => false;
-    /// <inheritdoc/>
     public override bool CanTimeout => true;
     /// <inheritdoc/>
     public override int ReadTimeout { get => _readTimeout; set => _readTimeout = value; }
     /// <inheritdoc/>
     public override int WriteTimeout { get => _writeTimeout; set => _writeTimeout = value; }
-    /// <inheritdoc/>
-    public override long Length => throw new NotSupportedException();
-    /// <inheritdoc/>
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     /// <inheritdoc/>
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -259,13 +253,7 @@ public sealed class ScriptedTransport : Stream
     }
 
     /// <inheritdoc/>
-    public override void Flush() { }
-    /// <inheritdoc/>
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    /// <inheritdoc/>
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    /// <inheritdoc/>
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using Http.Client.Tests.TestKit;
 
 namespace Http.Client.Tests.Tls;
 
@@ -83,7 +84,7 @@ internal static class WireKit
 /// A pass-through stream on the test server's side of a socket that keeps a copy of the first bytes the
 /// server reads, so a test can inspect the client's ClientHello as it was on the wire.
 /// </summary>
-internal sealed class RecordingStream(Stream inner) : Stream
+internal sealed class RecordingStream(Stream inner) : UnseekableStream
 {
     // A ClientHello fits easily (even with post-quantum key shares); nothing later is needed.
     private const int MaxRecorded = 32 * 1024;
@@ -102,11 +103,7 @@ internal sealed class RecordingStream(Stream inner) : Stream
         }
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
     public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override void Flush() => inner.Flush();
 
@@ -136,10 +133,6 @@ internal sealed class RecordingStream(Stream inner) : Stream
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         => inner.WriteAsync(buffer, offset, count, cancellationToken);
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
