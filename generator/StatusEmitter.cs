@@ -47,24 +47,29 @@ namespace Http.Client.Generator
             w.Line("/// value with another member, so <see cref=\"System.Enum.ToString()\"/> of such a value may give either name.");
             w.Line("/// </summary>");
             w.Open("public enum HttpStatus");
+            EmitMembers(w, table, "{0} = {1},");
+            w.Close();
+            w.Close();
+            return w.ToString();
+        }
+
+        /// <summary>One documented member per status, then per alias; <paramref name="format"/> takes {0} name, {1} value.</summary>
+        private static void EmitMembers(SourceWriter w, StatusTable table, string format)
+        {
             bool first = true;
             foreach (StatusEntry entry in table.Entries)
             {
                 Separate(w, ref first);
                 Summary(w, entry);
-                w.Line($"{entry.Name} = {Number(entry.Value)},");
+                w.Line(string.Format(CultureInfo.InvariantCulture, format, entry.Name, Number(entry.Value)));
             }
 
             foreach (StatusAlias alias in table.Aliases)
             {
                 Separate(w, ref first);
                 AliasSummary(w, alias);
-                w.Line($"{alias.Name} = {Number(alias.Value)},");
+                w.Line(string.Format(CultureInfo.InvariantCulture, format, alias.Name, Number(alias.Value)));
             }
-
-            w.Close();
-            w.Close();
-            return w.ToString();
         }
 
         private static string EmitStatusCodes(string ns, StatusTable table)
@@ -73,21 +78,7 @@ namespace Http.Client.Generator
             w.Open($"namespace {ns}");
             w.Line("/// <summary>HTTP status codes as compile-time <see cref=\"int\"/> constants, usable in <c>switch</c> labels and attributes.</summary>");
             w.Open("public static class StatusCodes");
-            bool first = true;
-            foreach (StatusEntry entry in table.Entries)
-            {
-                Separate(w, ref first);
-                Summary(w, entry);
-                w.Line($"public const int {entry.Name} = {Number(entry.Value)};");
-            }
-
-            foreach (StatusAlias alias in table.Aliases)
-            {
-                Separate(w, ref first);
-                AliasSummary(w, alias);
-                w.Line($"public const int {alias.Name} = {Number(alias.Value)};");
-            }
-
+            EmitMembers(w, table, "public const int {0} = {1};");
             w.Close();
             w.Close();
             return w.ToString();
