@@ -8,18 +8,18 @@ namespace Http.Client
     /// state            operation                      next state        notes
     /// ---------------- ------------------------------ ----------------- --------------------------------------------
     /// Idle             PutRequest / Request (valid)   RequestStarted    a finished pending response is forgotten first
-    /// Idle             PutRequest (invalid input)     Idle              DEVIATIONS 1 (CPython sticks at Request-started)
+    /// Idle             PutRequest (invalid input)     Idle              README difference 1 (CPython sticks at Request-started)
     /// not Idle         PutRequest / Request           (unchanged)       CannotSendRequestException(state)
     /// RequestStarted   PutHeader (valid)              RequestStarted    header line buffered
-    /// RequestStarted   PutHeader (invalid)            RequestStarted    nothing buffered for that header (DEVIATIONS 1)
+    /// RequestStarted   PutHeader (invalid)            RequestStarted    nothing buffered for that header (README difference 1)
     /// not Started      PutHeader / EndHeaders         (unchanged)       CannotSendHeaderException
-    /// RequestStarted   Request: header/body invalid   Idle              pending head discarded (DEVIATIONS 1)
+    /// RequestStarted   Request: header/body invalid   Idle              pending head discarded (README difference 1)
     /// RequestStarted   EndHeaders                     RequestSent       then head (+ body) written; auto-open
-    /// RequestSent      auto-open fails                Idle              transport closed (DEVIATIONS 2)
-    /// RequestSent      write fails (reset, EPIPE)     RequestSent       GetResponse may still read (DEVIATIONS 3)
+    /// RequestSent      auto-open fails                Idle              transport closed (README difference 2)
+    /// RequestSent      write fails (reset, EPIPE)     RequestSent       GetResponse may still read (README difference 3)
     /// RequestSent      GetResponse, no pending        Idle              will-close: transport handed to the response
     /// other / pending  GetResponse                    (unchanged)       ResponseNotReadyException(state)
-    /// any              GetResponse fails              Idle              transport closed (DEVIATIONS 4, 5)
+    /// any              GetResponse fails              Idle              transport closed (README difference 4, 5)
     /// any              timeout / cancellation         Idle              transport and pending response closed (DEV. 4)
     /// any              Close / Dispose                Idle              head discarded, transport + pending closed
     /// any              Send(...)                      (unchanged)       no state check, as CPython

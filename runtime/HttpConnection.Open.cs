@@ -209,7 +209,7 @@ namespace Http.Client
         }
 
         /// <summary>
-        /// The CONNECT exchange (DEVIATIONS 12: HTTP/1.1 with a Host header, IPv6 bracketed), one write; a reply other
+        /// The CONNECT exchange (README difference 12: HTTP/1.1 with a Host header, IPv6 bracketed), one write; a reply other
         /// than 200 closes the transport and fails with "Tunnel connection failed: 407 Proxy Authentication Required".
         /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]

@@ -172,7 +172,7 @@ namespace Http.Client
             }
         }
 
-        /// <summary>Opens the transport if there is none (auto-open). A failure leaves the state Idle (DEVIATIONS 2).</summary>
+        /// <summary>Opens the transport if there is none (auto-open). A failure leaves the state Idle (README difference 2).</summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask EnsureOpenCore(bool async, CancellationToken cancellationToken)
         {
@@ -257,7 +257,7 @@ namespace Http.Client
             }
             catch (Exception e) when (IsAbort(e) || e is not IOException)
             {
-                // A timeout or cancellation (DEVIATIONS 4), or a failing body source (the request is cut short):
+                // A timeout or cancellation (README difference 4), or a failing body source (the request is cut short):
                 // the transport cannot carry another request.
                 Close();
                 throw;

@@ -408,7 +408,7 @@ namespace Http.Client
         /// <summary>The last response's headers: the next response reuses their strings and array when it repeats them.</summary>
         internal HttpMessage? PreviousHeaders { get; set; }
 
-        /// <summary>Called by a response whose read timed out or was cancelled: the connection closes (DEVIATIONS 4).</summary>
+        /// <summary>Called by a response whose read timed out or was cancelled: the connection closes (README difference 4).</summary>
         internal void OnResponseAborted(Transport transport)
         {
             if (ReferenceEquals(_transport, transport))
@@ -504,7 +504,7 @@ namespace Http.Client
             }
             catch
             {
-                // DEVIATIONS 1: a rejected request leaves nothing behind.
+                // README difference 1: a rejected request leaves nothing behind.
                 _head.Clear();
                 _state = ConnectionState.Idle;
                 throw;
@@ -568,7 +568,7 @@ namespace Http.Client
             }
             catch
             {
-                // CPython closes on ConnectionError; DEVIATIONS 4 and 5 close on every other failure too.
+                // CPython closes on ConnectionError; README difference 4 and 5 close on every other failure too.
                 response.Close();
                 Close();
                 throw;

@@ -317,7 +317,7 @@ namespace Http.Client
             }
 
             string? transferEncoding = _headers.Get(HeaderNames.TransferEncoding);
-            // DEVIATIONS 8: surrounding whitespace (OWS) does not stop "chunked" from counting.
+            // README difference 8: surrounding whitespace (OWS) does not stop "chunked" from counting.
             _chunked = transferEncoding is not null
                 && System.Text.Ascii.EqualsIgnoreCase(transferEncoding.AsSpan().Trim(" \t"), "chunked");
             _chunkLeft = null;
@@ -401,7 +401,7 @@ namespace Http.Client
         }
 
         /// <summary>
-        /// DEVIATIONS 10: hex digits with optional spaces/tabs around them, then optional <c>;extensions</c>;
+        /// README difference 10: hex digits with optional spaces/tabs around them, then optional <c>;extensions</c>;
         /// null when the line does not parse (or overflows Int64).
         /// </summary>
         internal static long? ParseChunkSize(ReadOnlySpan<byte> line)
@@ -449,7 +449,7 @@ namespace Http.Client
 
         /// <summary>
         /// After a failed read: a timeout or cancellation closes the response, the transport and the connection
-        /// (DEVIATIONS 4); any other failure leaves the stream position unknown, so the transport is closed (later
+        /// (README difference 4); any other failure leaves the stream position unknown, so the transport is closed (later
         /// reads see the end) and the connection opens a new one next time.
         /// </summary>
         private void OnReadFailure(Exception e)
@@ -551,7 +551,7 @@ namespace Http.Client
         {
             if (amount < 0)
             {
-                return await ReadAllCore(async, cancellationToken).ConfigureAwait(false); // DEVIATIONS 11
+                return await ReadAllCore(async, cancellationToken).ConfigureAwait(false); // README difference 11
             }
             Transport? transport = _transport;
             if (transport is null)
@@ -758,7 +758,7 @@ namespace Http.Client
                 }
                 else
                 {
-                    // DEVIATIONS 6: never show bytes past the end of this response (CPython's peek may).
+                    // README difference 6: never show bytes past the end of this response (CPython's peek may).
                     limit = _length ?? long.MaxValue;
                 }
                 int available = await transport.PeekAsync(async, cancellationToken).ConfigureAwait(false);
@@ -908,7 +908,7 @@ namespace Http.Client
             return left;
         }
 
-        /// <summary>Chunked read()/read(n). DEVIATIONS 7: an IncompleteRead carries every body byte received.</summary>
+        /// <summary>Chunked read()/read(n). README difference 7: an IncompleteRead carries every body byte received.</summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<byte[]> ReadChunkedCore(bool async, Transport transport, long? amount, CancellationToken cancellationToken)
         {
@@ -995,7 +995,7 @@ namespace Http.Client
             }
         }
 
-        /// <summary>Chunked readinto: fills across chunks. DEVIATIONS 7: partial chunk bytes count as received.</summary>
+        /// <summary>Chunked readinto: fills across chunks. README difference 7: partial chunk bytes count as received.</summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<int> ReadIntoChunkedCore(bool async, Transport transport, Memory<byte> destination, CancellationToken cancellationToken)
         {

@@ -56,7 +56,7 @@ namespace Http.Client.Internal
         }
 
         /// <summary>
-        /// Reads and parses one status line (CPython's _read_status, with DEVIATIONS 9: the status is exactly three
+        /// Reads and parses one status line (CPython's _read_status, with README difference 9: the status is exactly three
         /// digits 100..999).
         /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]

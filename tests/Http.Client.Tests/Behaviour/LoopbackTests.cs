@@ -48,7 +48,7 @@ public class LoopbackTests
         int closedPort = Ported.SocketTests.FindUnusedPort();
         using var conn = new HttpConnection("127.0.0.1", closedPort, TimeSpan.FromSeconds(20));
         var first = Assert.ThrowsAny<Exception>(() => conn.Request("GET", "/"));
-        // DEVIATIONS 2: the state is Idle again, so the next request reconnects (and is refused again)
+        // README difference 2: the state is Idle again, so the next request reconnects (and is refused again)
         // instead of failing with CannotSendRequest.
         var second = Assert.ThrowsAny<Exception>(() => conn.Request("GET", "/"));
         Assert.IsNotType<CannotSendRequestException>(second);

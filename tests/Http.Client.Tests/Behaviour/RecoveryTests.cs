@@ -12,7 +12,7 @@ using static Http.Client.Tests.TestKit.Fixtures;
 namespace Http.Client.Tests.Behaviour;
 
 /// <summary>
-/// The state machine (behavior.md C12) and the deliberate recovery differences of notes/DEVIATIONS.md items 1-5:
+/// The state machine (behavior.md C12) and the deliberate recovery differences 1-5 of the README (Differences from CPython):
 /// each failure is followed by a request that must go out clean and succeed.
 /// </summary>
 public class RecoveryTests
@@ -29,7 +29,7 @@ public class RecoveryTests
         Assert.Equal("ok"u8.ToArray(), resp.Read());
     }
 
-    // ---- DEVIATIONS 1: a rejected request leaves nothing behind ----
+    // ---- README difference 1: a rejected request leaves nothing behind ----
 
     public static IEnumerable<object[]> RejectedRequests => new[]
     {
@@ -171,7 +171,7 @@ public class RecoveryTests
         Assert.Equal(1, factory.OpenCount);
     }
 
-    // ---- DEVIATIONS 2: a failed connect returns to Idle ----
+    // ---- README difference 2: a failed connect returns to Idle ----
 
     [Fact]
     [Trait("Deviation", "2")]
@@ -215,7 +215,7 @@ public class RecoveryTests
         Assert.Equal("ok"u8.ToArray(), resp.Read());
     }
 
-    // ---- DEVIATIONS 3: a failed write keeps CPython's Request-sent ----
+    // ---- README difference 3: a failed write keeps CPython's Request-sent ----
 
     [Fact]
     [Trait("Deviation", "3")]
@@ -230,7 +230,7 @@ public class RecoveryTests
         Assert.Equal(401, resp.Status);
     }
 
-    // ---- DEVIATIONS 5: a protocol error in GetResponse closes the transport ----
+    // ---- README difference 5: a protocol error in GetResponse closes the transport ----
 
     public static IEnumerable<object[]> ProtocolErrors => new[]
     {
@@ -265,7 +265,7 @@ public class RecoveryTests
         Assert.Equal("got more than 100 headers", Assert.Throws<HttpException>(() => bad.GetResponse()).Message);
     }
 
-    // ---- DEVIATIONS 13: disposing an unread response closes the transport ----
+    // ---- README difference 13: disposing an unread response closes the transport ----
 
     [Fact]
     [Trait("Deviation", "13")]

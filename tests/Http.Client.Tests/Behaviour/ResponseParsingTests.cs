@@ -7,7 +7,7 @@ using Xunit;
 namespace Http.Client.Tests.Behaviour;
 
 /// <summary>
-/// Response parsing rules that no stdlib test covers (behavior.md D2, D4, D5, D6, D8 and notes/DEVIATIONS.md items
+/// Response parsing rules that no stdlib test covers (behavior.md D2, D4, D5, D6, D8 and README difference 
 /// 7-11), each fed whole and split.
 /// </summary>
 public class ResponseParsingTests
@@ -47,9 +47,9 @@ public class ResponseParsingTests
         new object[] { "HTTP/1.1 1000 High\r\n" },
         new object[] { "HTTP/1.1 20 Short\r\n" },
         new object[] { "HTTP/1.1 abc OK\r\n" },
-        new object[] { "HTTP/1.1 +200 OK\r\n" },   // DEVIATIONS 9
-        new object[] { "HTTP/1.1 2_00 OK\r\n" },   // DEVIATIONS 9
-        new object[] { "HTTP/1.1 0200 OK\r\n" });  // DEVIATIONS 9
+        new object[] { "HTTP/1.1 +200 OK\r\n" },   // README difference 9
+        new object[] { "HTTP/1.1 2_00 OK\r\n" },   // README difference 9
+        new object[] { "HTTP/1.1 0200 OK\r\n" });  // README difference 9
 
     [Theory]
     [Trait("CPython-behaviour", "D2")]
@@ -133,7 +133,7 @@ public class ResponseParsingTests
         new object[] { "HTTP/1.1 200 OK\r\nConnection: Keep-Alive, CLOSE\r\nContent-Length: 3\r\n\r\nabc", "GET", true, "abc" },
         new object[] { "HTTP/1.1 200 OK\r\n\r\nto the end", "GET", true, "to the end" },
         new object[] { "HTTP/1.1 200 OK\r\nTransfer-Encoding: CHUNKED\r\n\r\n2\r\nab\r\n0\r\n\r\n", "GET", false, "ab" },
-        new object[] { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked \r\n\r\n2\r\nab\r\n0\r\n\r\n", "GET", false, "ab" }, // DEVIATIONS 8
+        new object[] { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked \r\n\r\n2\r\nab\r\n0\r\n\r\n", "GET", false, "ab" }, // README difference 8
         new object[] { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 99\r\n\r\n2\r\nab\r\n0\r\n\r\n", "GET", false, "ab" },
         new object[] { "HTTP/1.1 204 No Content\r\n\r\n", "GET", false, "" },
         new object[] { "HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n", "GET", false, "" },

@@ -8,7 +8,7 @@ using Xunit;
 
 namespace Http.Client.Tests.Runtime
 {
-    /// <summary>CONNECT tunnels (DEVIATIONS 12) over a scripted proxy transport.</summary>
+    /// <summary>CONNECT tunnels (README difference 12) over a scripted proxy transport.</summary>
     public class TunnelTests
     {
         [Fact]
