@@ -143,7 +143,8 @@ public sealed class RequestTests : IDisposable
     [Fact]
     public async Task Refused_connection_exits_with_the_connection_code()
     {
-        int port = TestServer.ClosedPort();
+        using var refusing = new RefusingPort();
+        int port = refusing.Port;
 
         CliResult result = await CliRun.RunAsync($"http://127.0.0.1:{port}/");
 

@@ -62,16 +62,6 @@ internal sealed class TestServer : LoopbackListener
         return [.. Encoding.Latin1.GetBytes(head.ToString()), .. body];
     }
 
-    /// <summary>A port nothing listens on: bound, then closed, so a connect to it is refused.</summary>
-    public static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     private async Task<Stream> OpenStreamAsync(Socket socket, CancellationToken cancellationToken)
     {
         var network = new NetworkStream(socket, ownsSocket: false);

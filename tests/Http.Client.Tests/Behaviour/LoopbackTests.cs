@@ -45,8 +45,8 @@ public class LoopbackTests
     public void RefusedConnect_IsAnIOException_AndTheNextRequestTriesAgain()
     {
         // DESIGN.md: OSError (here ConnectionRefusedError) maps to IOException.
-        int closedPort = Ported.SocketTests.FindUnusedPort();
-        using var conn = new HttpConnection("127.0.0.1", closedPort, TimeSpan.FromSeconds(20));
+        using var refusing = new RefusingPort();
+        using var conn = new HttpConnection("127.0.0.1", refusing.Port, TimeSpan.FromSeconds(20));
         var first = Assert.ThrowsAny<Exception>(() => conn.Request("GET", "/"));
         // README difference 2: the state is Idle again, so the next request reconnects (and is refused again)
         // instead of failing with CannotSendRequest.

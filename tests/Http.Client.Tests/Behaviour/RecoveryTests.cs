@@ -194,9 +194,9 @@ public class RecoveryTests
     [Trait("Deviation", "2")]
     public async Task FailedConnect_RefusedPort_NextRequestReconnects()
     {
-        int closedPort = Ported.SocketTests.FindUnusedPort();
+        using var refusing = new RefusingPort();
         await using var server = LoopbackServer.Serve(Ok);
-        int port = closedPort;
+        int port = refusing.Port;
         using var conn = new HttpConnection("127.0.0.1", null, TimeSpan.FromSeconds(20))
         {
             ConnectCallback = async (endPoint, ct) =>
