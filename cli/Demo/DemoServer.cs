@@ -126,7 +126,7 @@ internal sealed class DemoServer : IAsyncDisposable
             {
                 socket = await _listener.AcceptSocketAsync(stopping).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
             {
                 _connectionSlots.Release();
                 return;

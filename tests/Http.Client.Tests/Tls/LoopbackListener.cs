@@ -95,9 +95,9 @@ internal abstract class LoopbackListener<TConnection> : IAsyncDisposable
             {
                 socket = await _listener.AcceptSocketAsync(_stop.Token);
             }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
             {
-                return;
+                return; // stopped (InvalidOperationException: the listener was stopped between two accepts)
             }
             _handlers.Add(ServeAsync(socket));
         }
