@@ -20,7 +20,7 @@ namespace Http.Client
     /// RequestSent      GetResponse, no pending        Idle              will-close: transport handed to the response
     /// other / pending  GetResponse                    (unchanged)       ResponseNotReadyException(state)
     /// any              GetResponse fails              Idle              transport closed (README difference 4, 5)
-    /// any              timeout / cancellation         Idle              transport and pending response closed (DEV. 4)
+    /// any              timeout / cancellation         Idle              transport and pending response closed (README difference 4)
     /// any              Close / Dispose                Idle              head discarded, transport + pending closed
     /// any              Send(...)                      (unchanged)       no state check, as CPython
     /// </code>
