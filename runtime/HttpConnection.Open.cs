@@ -221,29 +221,13 @@ namespace Http.Client
                 host = "[" + host + "]";
             }
             string authority = host + ":" + _tunnelPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            bool hasHost = false;
-            var builder = new StringBuilder();
-            builder.Append("CONNECT ").Append(authority).Append(" HTTP/1.1\r\n");
-            if (_tunnelHeaders is not null)
+            var head = new StringBuilder();
+            head.Append("CONNECT ").Append(authority).Append(" HTTP/1.1\r\n");
+            if (!_tunnelHeadersHaveHost)
             {
-                foreach (KeyValuePair<string, string> header in _tunnelHeaders)
-                {
-                    hasHost |= header.Key.Equals(HeaderNames.Host, StringComparison.OrdinalIgnoreCase);
-                }
+                head.Append("Host: ").Append(authority).Append("\r\n");
             }
-            if (!hasHost)
-            {
-                builder.Append("Host: ").Append(authority).Append("\r\n");
-            }
-            if (_tunnelHeaders is not null)
-            {
-                foreach (KeyValuePair<string, string> header in _tunnelHeaders)
-                {
-                    builder.Append(header.Key).Append(": ").Append(header.Value).Append("\r\n");
-                }
-            }
-            builder.Append("\r\n");
-            byte[] request = Encoding.Latin1.GetBytes(builder.ToString());
+            byte[] request = [.. Encoding.ASCII.GetBytes(head.ToString()), .. _tunnelHeaderLines, .. "\r\n"u8];
             if (_debugLevel > 0)
             {
                 DebugLine("send: " + PythonRepr.Bytes(request));

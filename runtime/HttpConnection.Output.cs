@@ -105,16 +105,19 @@ namespace Http.Client
             _head.AppendCrlf();
         }
 
-        private void WriteHeader(string name, string value)
+        private void WriteHeader(string name, string value) => WriteHeader(_head, name, value);
+
+        /// <summary>Writes the line <c>name: value</c> into <paramref name="head"/> after CPython's checks.</summary>
+        private static void WriteHeader(RequestHeadWriter head, string name, string value)
         {
-            AppendValidatedName(name);
-            AppendValidatedValue(name, value);
-            _head.AppendCrlf();
+            AppendValidatedName(head, name);
+            AppendValidatedValue(head, name, value);
+            head.AppendCrlf();
         }
 
         private void WriteHeader(string name, string[] values)
         {
-            AppendValidatedName(name);
+            AppendValidatedName(_head, name);
             for (int i = 0; i < values.Length; i++)
             {
                 string value = values[i] ?? throw new ArgumentNullException(nameof(values), "A header value is null.");
@@ -122,27 +125,27 @@ namespace Http.Client
                 {
                     _head.Append("\r\n\t"u8);
                 }
-                AppendValidatedValue(name, value);
+                AppendValidatedValue(_head, name, value);
             }
             _head.AppendCrlf();
         }
 
         /// <summary>Writes <c>name: </c> after CPython's checks (ASCII, then the legal-name pattern).</summary>
-        private void AppendValidatedName(string name)
+        private static void AppendValidatedName(RequestHeadWriter head, string name)
         {
             int bad = HttpSyntax.IndexOfAbove(name, '\x7f');
             if (bad >= 0)
             {
                 throw HttpSyntax.AsciiError(name, bad);
             }
-            int start = _head.Length;
-            _head.AppendLatin1(name);
-            ReadOnlySpan<byte> written = _head.WrittenSpan.Slice(start);
+            int start = head.Length;
+            head.AppendLatin1(name);
+            ReadOnlySpan<byte> written = head.WrittenSpan.Slice(start);
             if (!HttpSyntax.IsLegalHeaderName(written))
             {
                 throw new ArgumentException($"Invalid header name {PythonRepr.Bytes(written)}");
             }
-            _head.Append(": "u8);
+            head.Append(": "u8);
         }
 
         private void AppendValidatedName(byte[] name)
@@ -156,16 +159,16 @@ namespace Http.Client
         }
 
         /// <summary>Writes one value as latin-1 after CPython's check (no CR/LF that is not part of a fold).</summary>
-        private void AppendValidatedValue(string name, string value)
+        private static void AppendValidatedValue(RequestHeadWriter head, string name, string value)
         {
             int bad = HttpSyntax.IndexOfAbove(value, '\xff');
             if (bad >= 0)
             {
                 throw HttpSyntax.Latin1Error(value, bad, $"(header {PythonRepr.String(name)})");
             }
-            int start = _head.Length;
-            _head.AppendLatin1(value);
-            ReadOnlySpan<byte> written = _head.WrittenSpan.Slice(start);
+            int start = head.Length;
+            head.AppendLatin1(value);
+            ReadOnlySpan<byte> written = head.WrittenSpan.Slice(start);
             if (HttpSyntax.IsIllegalHeaderValue(written))
             {
                 throw new ArgumentException($"Invalid header value {PythonRepr.Bytes(written)}");

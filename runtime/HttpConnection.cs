@@ -34,7 +34,8 @@ namespace Http.Client
         private TextWriter? _debugOutput;
         private string? _tunnelHost;
         private int _tunnelPort;
-        private List<KeyValuePair<string, string>>? _tunnelHeaders;
+        private byte[] _tunnelHeaderLines = Array.Empty<byte>(); // the caller's CONNECT header lines, validated and encoded
+        private bool _tunnelHeadersHaveHost;
         private string? _hostHeaderValue; // the automatic Host value, cached; SetTunnel resets it
 
         /// <summary>
@@ -147,19 +148,26 @@ namespace Http.Client
             }
             (string tunnelHost, int tunnelPort) = HttpSyntax.SplitHostPort(host, port, _defaultPort);
             HttpSyntax.ValidateUrlCharacters(tunnelHost);
-            List<KeyValuePair<string, string>>? copied = null;
+            // The caller's headers are validated and encoded now, with the request headers' rules, so a bad one
+            // fails here rather than at connect time.
+            byte[] headerLines = Array.Empty<byte>();
+            bool hasHost = false;
             if (headers is not null)
             {
-                copied = new List<KeyValuePair<string, string>>();
+                using var lines = new RequestHeadWriter();
                 foreach (KeyValuePair<string, string> header in headers)
                 {
-                    ValidateHeaderForTunnel(header.Key, header.Value);
-                    copied.Add(header);
+                    ArgumentNullException.ThrowIfNull(header.Key, nameof(headers));
+                    ArgumentNullException.ThrowIfNull(header.Value, nameof(headers));
+                    WriteHeader(lines, header.Key, header.Value);
+                    hasHost |= header.Key.Equals(HeaderNames.Host, StringComparison.OrdinalIgnoreCase);
                 }
+                headerLines = lines.WrittenSpan.ToArray();
             }
             _tunnelHost = tunnelHost;
             _tunnelPort = tunnelPort;
-            _tunnelHeaders = copied;
+            _tunnelHeaderLines = headerLines;
+            _tunnelHeadersHaveHost = hasHost;
             _hostHeaderValue = null;
             TunnelResponseHeaders = null;
         }
@@ -585,32 +593,6 @@ namespace Http.Client
                 _pendingResponse = response;
             }
             return response;
-        }
-
-        private static void ValidateHeaderForTunnel(string name, string value)
-        {
-            ArgumentNullException.ThrowIfNull(name);
-            ArgumentNullException.ThrowIfNull(value);
-            int bad = HttpSyntax.IndexOfAbove(name, '\x7f');
-            if (bad >= 0)
-            {
-                throw HttpSyntax.AsciiError(name, bad);
-            }
-            byte[] nameBytes = Encoding.ASCII.GetBytes(name);
-            if (!HttpSyntax.IsLegalHeaderName(nameBytes))
-            {
-                throw new ArgumentException($"Invalid header name {PythonRepr.Bytes(nameBytes)}");
-            }
-            bad = HttpSyntax.IndexOfAbove(value, '\xff');
-            if (bad >= 0)
-            {
-                throw HttpSyntax.Latin1Error(value, bad, $"(header {PythonRepr.String(name)})");
-            }
-            byte[] valueBytes = Encoding.Latin1.GetBytes(value);
-            if (HttpSyntax.IsIllegalHeaderValue(valueBytes))
-            {
-                throw new ArgumentException($"Invalid header value {PythonRepr.Bytes(valueBytes)}");
-            }
         }
     }
 }

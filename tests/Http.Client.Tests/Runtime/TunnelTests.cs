@@ -77,6 +77,37 @@ namespace Http.Client.Tests.Runtime
         }
 
         [Fact]
+        public void Tunnel_headers_are_validated_like_request_headers_when_set()
+        {
+            var transports = TransportFactory.Repeating("HTTP/1.1 200 Connection established\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+            using HttpConnection conn = transports.CreateConnection("proxy.com", 3128);
+            conn.SetTunnel("destination.com", 8888, new[] { new KeyValuePair<string, string>("Proxy-Authorization", "Basic abc") });
+
+            Assert.Equal("Invalid header value b'a\\r\\nInjected: 1'", Assert.Throws<ArgumentException>(() =>
+                conn.SetTunnel("other.com", 443, new[] { new KeyValuePair<string, string>("X-Ok", "a\r\nInjected: 1") })).Message);
+            Assert.Equal("Invalid header name b'Bad:Name'", Assert.Throws<ArgumentException>(() =>
+                conn.SetTunnel("other.com", 443, new[] { new KeyValuePair<string, string>("Bad:Name", "v") })).Message);
+
+            // A rejected SetTunnel changes nothing: the earlier tunnel and its headers are used.
+            conn.Request("GET", "/");
+            using HttpResponse response = conn.GetResponse();
+            Assert.StartsWith("CONNECT destination.com:8888 HTTP/1.1\r\nHost: destination.com:8888\r\nProxy-Authorization: Basic abc\r\n\r\n",
+                transports.Transports[0].Sent, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void A_host_header_given_for_the_tunnel_replaces_the_automatic_one()
+        {
+            var transports = TransportFactory.Repeating("HTTP/1.1 200 Connection established\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+            using HttpConnection conn = transports.CreateConnection("proxy.com", 3128);
+            conn.SetTunnel("destination.com", 8888, new[] { new KeyValuePair<string, string>("host", "alias.example:8888") });
+            conn.Request("GET", "/");
+            using HttpResponse response = conn.GetResponse();
+            Assert.StartsWith("CONNECT destination.com:8888 HTTP/1.1\r\nhost: alias.example:8888\r\n\r\n",
+                transports.Transports[0].Sent, StringComparison.Ordinal);
+        }
+
+        [Fact]
         public void Set_tunnel_after_connect_is_rejected()
         {
             using HttpConnection conn = TransportFactory.Repeating("").CreateConnection();
