@@ -15,6 +15,11 @@ namespace Http.Client
     /// <see cref="EndHeaders"/>, <see cref="Send(ReadOnlySpan{byte})"/>), read the <see cref="HttpResponse"/> from
     /// <see cref="GetResponse"/>, then send the next request on the same kept-alive transport. The transport opens on
     /// first use and reopens after <see cref="Close"/> or a response that closes the connection.
+    /// <para>
+    /// One connection is one conversation: its members are not safe to call from several threads at once (as
+    /// Python's). Use one connection per concurrent conversation; <see cref="Close"/> from another thread aborts
+    /// a blocked call by closing its transport.
+    /// </para>
     /// </summary>
     public partial class HttpConnection : IDisposable, IAsyncDisposable
     {
