@@ -41,6 +41,7 @@ namespace Http.Client
         private int _tunnelPort;
         private byte[] _tunnelHeaderLines = Array.Empty<byte>(); // the caller's CONNECT header lines, validated and encoded
         private bool _tunnelHeadersHaveHost;
+        private TimeoutTimer _connectTimer;
         private string? _hostHeaderValue; // the automatic Host value, cached; SetTunnel resets it
 
         /// <summary>
