@@ -185,7 +185,7 @@ namespace Http.Client
             await transport.WriteAsync(async, request, cancellationToken).ConfigureAwait(false);
 
             var decoder = new ResponseHeadDecoder(Limits, tunnel: true, _debugLevel > 0 ? DebugOutput : null, previous: null);
-            ResponseHeadDecoder reply = await transport.ReadHeadAsync(async, decoder, Limits.MaxLineLength, cancellationToken).ConfigureAwait(false);
+            ResponseHeadDecoder reply = await transport.ReadHeadAsync(async, decoder, Limits, cancellationToken).ConfigureAwait(false);
             if (reply.Status != 200)
             {
                 transport.Close();
