@@ -178,10 +178,7 @@ namespace Http.Client
                 head.Append("Host: ").Append(authority).Append("\r\n");
             }
             byte[] request = [.. Encoding.ASCII.GetBytes(head.ToString()), .. _tunnelHeaderLines, .. "\r\n"u8];
-            if (_debugLevel > 0)
-            {
-                DebugLine("send: " + PythonRepr.Bytes(request));
-            }
+            Debug.Send(request);
             await transport.WriteAsync(async, request, cancellationToken).ConfigureAwait(false);
 
             StatusLine status = await ResponseParser.ReadStatusLineAsync(transport, async, 0, null, cancellationToken).ConfigureAwait(false);
@@ -191,16 +188,14 @@ namespace Http.Client
                 throw new IOException($"Tunnel connection failed: {status.Status} {status.Reason}");
             }
             var headers = new HttpMessage();
-            List<byte[]>? rawLines = _debugLevel > 0 ? new List<byte[]>() : null;
+            DebugLog debug = Debug;
+            List<byte[]>? rawLines = debug.IsOn ? new List<byte[]>() : null;
             await ResponseParser.ReadHeaderBlockAsync(transport, async, headers, rawLines, cancellationToken).ConfigureAwait(false);
-            if (rawLines is not null)
+            foreach (byte[] line in rawLines ?? [])
             {
-                foreach (byte[] line in rawLines)
+                if (line.Length > 0 && !ResponseParser.IsBlankLine(line))
                 {
-                    if (line.Length > 0 && !ResponseParser.IsBlankLine(line))
-                    {
-                        DebugLine("header: " + Encoding.Latin1.GetString(line));
-                    }
+                    debug.Header(line);
                 }
             }
             TunnelResponseHeaders = headers;

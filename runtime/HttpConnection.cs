@@ -311,12 +311,9 @@ namespace Http.Client
         public void Send(ReadOnlySpan<byte> data)
         {
             EnsureOpenCore(false, default).GetAwaiter().GetResult();
-            if (_debugLevel > 0)
-            {
-                DebugLine("send: " + PythonRepr.Bytes(data));
-            }
             try
             {
+                Debug.Send(data);
                 _transport!.Write(data);
             }
             catch (Exception e) when (IsAbort(e))
@@ -417,8 +414,6 @@ namespace Http.Client
 
         internal static bool IsAbort(Exception e) => e is TimeoutException || e is OperationCanceledException;
 
-        internal void DebugLine(string line) => DebugOutput.WriteLine(line);
-
         private void ForgetFinishedResponse()
         {
             if (_pendingResponse is { IsClosed: true })
@@ -473,10 +468,7 @@ namespace Http.Client
                     }
                     else if (body is not null)
                     {
-                        if (_debugLevel > 0)
-                        {
-                            DebugLine("Unable to determine size of " + body);
-                        }
+                        Debug.Line("Unable to determine size of ", body);
                         encodeChunked = true;
                         WriteHeader(HeaderNames.TransferEncoding, "chunked");
                     }
