@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Net;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Http.Client.Internal;
@@ -27,7 +26,7 @@ namespace Http.Client
         public const int DefaultPort = 80;
 
         /// <summary>CPython's default <c>blocksize</c>: bytes (or characters) read per piece from a stream body.</summary>
-        private const int DefaultBlockSize = 8192;
+        private protected const int DefaultBlockSize = 8192;
 
         private readonly int _defaultPort;
         private readonly RequestHeadWriter _head = new RequestHeadWriter();
