@@ -181,24 +181,14 @@ namespace Http.Client
             Debug.Send(request);
             await transport.WriteAsync(async, request, cancellationToken).ConfigureAwait(false);
 
-            StatusLine status = await ResponseParser.ReadStatusLineAsync(transport, async, 0, null, cancellationToken).ConfigureAwait(false);
-            if (status.Status != 200)
+            var decoder = new ResponseHeadDecoder(Limits, tunnel: true, _debugLevel > 0 ? DebugOutput : null, previous: null);
+            ResponseHeadDecoder reply = await transport.ReadHeadAsync(async, decoder, Limits.MaxLineLength, cancellationToken).ConfigureAwait(false);
+            if (reply.Status != 200)
             {
                 transport.Close();
-                throw new IOException($"Tunnel connection failed: {status.Status} {status.Reason}");
+                throw new IOException($"Tunnel connection failed: {reply.Status} {reply.Reason}");
             }
-            var headers = new HttpMessage();
-            DebugLog debug = Debug;
-            List<byte[]>? rawLines = debug.IsOn ? new List<byte[]>() : null;
-            await ResponseParser.ReadHeaderBlockAsync(transport, async, headers, rawLines, cancellationToken).ConfigureAwait(false);
-            foreach (byte[] line in rawLines ?? [])
-            {
-                if (line.Length > 0 && !ResponseParser.IsBlankLine(line))
-                {
-                    debug.Header(line);
-                }
-            }
-            TunnelResponseHeaders = headers;
+            TunnelResponseHeaders = reply.Headers;
         }
     }
 }
