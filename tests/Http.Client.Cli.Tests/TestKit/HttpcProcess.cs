@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -30,7 +32,13 @@ internal static class HttpcProcess
         RunAsync(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [Path.Combine(AppContext.BaseDirectory, "httpc.dll"), .. args], stdin);
 
     /// <summary>Runs <paramref name="program"/> (the executable, or a tool shim) with <paramref name="args"/>.</summary>
-    public static async Task<ProcessResult> RunAsync(string program, string[] args, byte[]? stdin, TimeSpan? limit = null)
+    /// <param name="program">The program.</param>
+    /// <param name="args">Its arguments.</param>
+    /// <param name="stdin">Bytes for its standard input (closed after them), or null for none.</param>
+    /// <param name="limit">How long it may take; <see cref="ProcessLimit"/> when null.</param>
+    /// <param name="environment">Variables to set; a child <c>dotnet</c> command also loses the test host's MSBuild and VSTest variables.</param>
+    public static async Task<ProcessResult> RunAsync(
+        string program, string[] args, byte[]? stdin, TimeSpan? limit = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -42,6 +50,23 @@ internal static class HttpcProcess
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        if (environment is not null)
+        {
+            // `dotnet test` sets variables that would point a child build at the test host's SDK pieces.
+            foreach (string name in start.Environment.Keys.ToArray())
+            {
+                if (name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || name.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase))
+                {
+                    start.Environment.Remove(name);
+                }
+            }
+
+            foreach (KeyValuePair<string, string> variable in environment)
+            {
+                start.Environment[variable.Key] = variable.Value;
+            }
         }
 
         if (args.Length > 0 && args[0].EndsWith(".dll", StringComparison.Ordinal))
