@@ -190,8 +190,7 @@ namespace Http.Client
             }
             catch
             {
-                _state = ConnectionState.Idle;
-                _head.Clear();
+                RejectRequest();
                 throw;
             }
         }

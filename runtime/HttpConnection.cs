@@ -31,7 +31,6 @@ namespace Http.Client
 
         private readonly int _defaultPort;
         private readonly RequestHeadWriter _head = new RequestHeadWriter();
-        private ConnectionState _state;
         private Transport? _transport;
         private HttpResponse? _pendingResponse;
         private string? _method;
@@ -41,6 +40,7 @@ namespace Http.Client
         private int _tunnelPort;
         private byte[] _tunnelHeaderLines = Array.Empty<byte>(); // the caller's CONNECT header lines, validated and encoded
         private bool _tunnelHeadersHaveHost;
+        private TimeoutTimer _connectTimer;
         private string? _hostHeaderValue; // the automatic Host value, cached; SetTunnel resets it
 
         /// <summary>
@@ -126,11 +126,6 @@ namespace Http.Client
 
         /// <summary>True while the connection holds an open transport.</summary>
         public bool IsConnected => _transport is { IsClosed: false };
-
-        /// <summary>CPython's state name, as exceptions carry it.</summary>
-        internal string StateName => NameOf(_state);
-
-        internal ConnectionState State => _state;
 
         /// <summary>Sets <see cref="DebugLevel"/> (Python's <c>set_debuglevel</c>).</summary>
         /// <param name="level">Above 0 enables the debug lines.</param>
@@ -223,21 +218,17 @@ namespace Http.Client
             ArgumentNullException.ThrowIfNull(method);
             ArgumentNullException.ThrowIfNull(url);
             ForgetFinishedResponse();
-            if (_state != ConnectionState.Idle)
-            {
-                throw new CannotSendRequestException(NameOf(_state));
-            }
+            Move(ConnectionOp.PutRequest);
             try
             {
                 WriteRequestHead(method, url, skipHost, skipAcceptEncoding);
             }
             catch
             {
-                _head.Clear();
+                RejectRequest();
                 throw;
             }
             _method = method;
-            _state = ConnectionState.RequestStarted;
         }
 
         /// <summary>
@@ -252,10 +243,7 @@ namespace Http.Client
         {
             ArgumentNullException.ThrowIfNull(name);
             ArgumentNullException.ThrowIfNull(values);
-            if (_state != ConnectionState.RequestStarted)
-            {
-                throw new CannotSendHeaderException(NameOf(_state));
-            }
+            Move(ConnectionOp.PutHeader);
             int mark = _head.Length;
             try
             {
@@ -277,10 +265,7 @@ namespace Http.Client
         {
             ArgumentNullException.ThrowIfNull(name);
             ArgumentNullException.ThrowIfNull(values);
-            if (_state != ConnectionState.RequestStarted)
-            {
-                throw new CannotSendHeaderException(NameOf(_state));
-            }
+            Move(ConnectionOp.PutHeader);
             int mark = _head.Length;
             try
             {
@@ -388,7 +373,7 @@ namespace Http.Client
         /// <summary>Closes the transport and any pending response, discards a half-built request; state becomes Idle.</summary>
         public void Close()
         {
-            _state = ConnectionState.Idle;
+            Move(ConnectionOp.Close);
             _head.Release();
             Transport? transport = _transport;
             _transport = null;
@@ -433,13 +418,6 @@ namespace Http.Client
         internal static bool IsAbort(Exception e) => e is TimeoutException || e is OperationCanceledException;
 
         internal void DebugLine(string line) => DebugOutput.WriteLine(line);
-
-        private static string NameOf(ConnectionState state) => state switch
-        {
-            ConnectionState.Idle => "Idle",
-            ConnectionState.RequestStarted => "Request-started",
-            _ => "Request-sent",
-        };
 
         private void ForgetFinishedResponse()
         {
@@ -517,9 +495,7 @@ namespace Http.Client
             }
             catch
             {
-                // README difference 1: a rejected request leaves nothing behind.
-                _head.Clear();
-                _state = ConnectionState.Idle;
+                RejectRequest();
                 throw;
             }
             await EndHeadersCore(async, body, encodeChunked, cancellationToken).ConfigureAwait(false);
@@ -533,30 +509,20 @@ namespace Http.Client
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask EndHeadersCore(bool async, RequestBody? body, bool encodeChunked, CancellationToken cancellationToken)
         {
-            if (_state != ConnectionState.RequestStarted)
+            Move(ConnectionOp.EndHeaders);
+            try
             {
-                throw new CannotSendHeaderException(NameOf(_state));
-            }
-            if (cancellationToken.IsCancellationRequested)
-            {
-                _head.Clear();
-                _state = ConnectionState.Idle;
                 cancellationToken.ThrowIfCancellationRequested();
-            }
-            if (body is { Kind: RequestBodyKind.Text })
-            {
-                try
+                if (body is { Kind: RequestBodyKind.Text })
                 {
                     body = RequestBody.FromBytes(HttpSyntax.EncodeBodyLatin1((string)body.Source!));
                 }
-                catch
-                {
-                    _head.Clear();
-                    _state = ConnectionState.Idle;
-                    throw;
-                }
             }
-            _state = ConnectionState.RequestSent;
+            catch
+            {
+                RejectRequest();
+                throw;
+            }
             await SendOutputCore(async, body, encodeChunked, cancellationToken).ConfigureAwait(false);
         }
 
@@ -565,10 +531,7 @@ namespace Http.Client
         {
             cancellationToken.ThrowIfCancellationRequested();
             ForgetFinishedResponse();
-            if (_state != ConnectionState.RequestSent || _pendingResponse is not null)
-            {
-                throw new ResponseNotReadyException(NameOf(_state));
-            }
+            Move(ConnectionOp.GetResponse);
             Transport? transport = _transport;
             if (transport is null)
             {
@@ -586,7 +549,7 @@ namespace Http.Client
                 Close();
                 throw;
             }
-            _state = ConnectionState.Idle;
+            Move(ConnectionOp.ResponseHeadRead);
             if (response.WillClose)
             {
                 // The response takes the transport; the next request opens a new one.

@@ -132,9 +132,9 @@ public class HttpsConnection : HttpConnection
         var tls = new SslStream(transport, leaveInnerStreamOpen: false);
         try
         {
-            await AuthenticateAsync(tls, options, HasReadTimeout(transport), async, cancellationToken).ConfigureAwait(false);
+            await AuthenticateAsync(tls, options, !async && Timeouts.TryApply(transport, Timeout), async, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is AuthenticationException || (e is IOException && !Transport.IsSocketTimeout(e)))
+        catch (Exception e) when (e is AuthenticationException or IOException)
         {
             // A peer that hangs up or answers with something other than TLS fails the handshake too: one
             // exception type for "no TLS session", with SslStream's reason kept in the message.
@@ -157,43 +157,30 @@ public class HttpsConnection : HttpConnection
         return tls;
     }
 
-    // The handshake under the connection's Timeout, as every other blocking step: the synchronous path relies
-    // on the socket's own read/write timeouts (the transport has set them) when the stream supports them;
-    // the asynchronous path, and a synchronous one over a stream without timeouts, run under a timer.
+    // The handshake under the connection's Timeout, as every other blocking step (see Timeouts).
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask AuthenticateAsync(SslStream tls, SslClientAuthenticationOptions options, bool streamTimesOut,
+    private async ValueTask AuthenticateAsync(SslStream tls, SslClientAuthenticationOptions options, bool blocking,
         bool async, CancellationToken cancellationToken)
     {
-        if (!async && (Timeout is null || streamTimesOut))
-        {
-            try
-            {
-                tls.AuthenticateAsClient(options);
-                return;
-            }
-            catch (IOException e) when (Transport.IsSocketTimeout(e))
-            {
-                throw new TimeoutException("timed out", e);
-            }
-        }
-
-        using var timer = Timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timer?.CancelAfter(Transport.TimeoutMilliseconds(Timeout!.Value));
+        using TimeoutScope scope = blocking ? TimeoutScope.Blocking : StartConnectTimer(cancellationToken);
         try
         {
-            var handshake = tls.AuthenticateAsClientAsync(options, timer?.Token ?? cancellationToken);
-            if (async)
+            if (blocking)
             {
-                await handshake.ConfigureAwait(false);
+                tls.AuthenticateAsClient(options);
+            }
+            else if (async)
+            {
+                await tls.AuthenticateAsClientAsync(options, scope.Token).ConfigureAwait(false);
             }
             else
             {
-                handshake.GetAwaiter().GetResult();
+                tls.AuthenticateAsClientAsync(options, scope.Token).GetAwaiter().GetResult();
             }
         }
-        catch (OperationCanceledException e) when (timer is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (scope.Expired(e))
         {
-            throw new TimeoutException("timed out", e);
+            throw Timeouts.Error(e);
         }
     }
 
@@ -203,23 +190,6 @@ public class HttpsConnection : HttpConnection
         NegotiatedTlsProtocol = null;
         NegotiatedApplicationProtocol = null;
         RemoteCertificate = null;
-    }
-
-    // True when synchronous reads on the stream time out by themselves (the transport set ReadTimeout).
-    private static bool HasReadTimeout(Stream stream)
-    {
-        if (!stream.CanTimeout)
-        {
-            return false;
-        }
-        try
-        {
-            return stream.ReadTimeout > 0;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
     }
 
     // The options for one handshake. Defaults mirror Python's default context (system roots, host-name

@@ -1,7 +1,6 @@
 using System;
 using System.Buffers;
 using System.IO;
-using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -22,7 +21,9 @@ namespace Http.Client.Internal
 
         private Stream _stream;
         private readonly TimeSpan? _timeout;
-        private bool _syncUsesAsyncTimeout;
+        private bool _syncBlocks; // sync calls block under the stream's own timeouts (Timeouts.TryApply)
+        private TimeoutTimer _readTimer;
+        private TimeoutTimer _writeTimer;
         private byte[] _buffer;
         private int _start;
         private int _end;
@@ -34,7 +35,7 @@ namespace Http.Client.Internal
             _stream = stream;
             _timeout = timeout;
             _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
-            _syncUsesAsyncTimeout = ApplyTimeouts(stream, timeout);
+            _syncBlocks = Timeouts.TryApply(stream, timeout);
         }
 
         /// <summary>
@@ -47,31 +48,7 @@ namespace Http.Client.Internal
                 throw new IOException("Unexpected data received before the transport was wrapped.");
             }
             _stream = layered;
-            _syncUsesAsyncTimeout = ApplyTimeouts(layered, _timeout);
-        }
-
-        private static bool ApplyTimeouts(Stream stream, TimeSpan? timeout)
-        {
-            if (timeout is TimeSpan t)
-            {
-                if (stream.CanTimeout)
-                {
-                    int milliseconds = TimeoutMilliseconds(t);
-                    try
-                    {
-                        stream.ReadTimeout = milliseconds;
-                        stream.WriteTimeout = milliseconds;
-                    }
-                    catch (Exception e) when (e is InvalidOperationException || e is NotSupportedException)
-                    {
-                        return true;
-                    }
-                    return false;
-                }
-                // A stream without its own timeouts: the sync path runs the async call under a timer instead.
-                return true;
-            }
-            return false;
+            _syncBlocks = Timeouts.TryApply(layered, _timeout);
         }
 
         public Stream Stream => _stream;
@@ -82,12 +59,6 @@ namespace Http.Client.Internal
         public int Buffered => _end - _start;
 
         public ReadOnlySpan<byte> BufferedSpan => _buffer.AsSpan(_start, _end - _start);
-
-        public static int TimeoutMilliseconds(TimeSpan timeout)
-        {
-            double ms = Math.Ceiling(timeout.TotalMilliseconds);
-            return ms <= 0 ? 1 : ms >= int.MaxValue ? int.MaxValue - 1 : (int)ms;
-        }
 
         public void Consume(int count)
         {
@@ -259,7 +230,7 @@ namespace Http.Client.Internal
         }
 
         /// <summary>True when sync reads may go to the stream directly (no timer needed): the span fast path.</summary>
-        public bool CanReadSpanDirectly => !_syncUsesAsyncTimeout;
+        public bool CanReadSpanDirectly => _syncBlocks;
 
         /// <summary>
         /// Sync twin of <see cref="ReadAsync"/> for a span (Stream.Read(Span) callers): buffered bytes first; a large read
@@ -284,9 +255,9 @@ namespace Http.Client.Internal
                     {
                         direct = _stream.Read(destination);
                     }
-                    catch (IOException e) when (IsSocketTimeout(e))
+                    catch (IOException e) when (TimeoutScope.Blocking.Expired(e))
                     {
-                        throw new TimeoutException("timed out", e);
+                        throw Timeouts.Error(e);
                     }
                     if (direct == 0)
                     {
@@ -342,34 +313,26 @@ namespace Http.Client.Internal
         public async ValueTask WriteAsync(bool async, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
             ThrowIfClosed();
-            if (!async && !_syncUsesAsyncTimeout)
-            {
-                try
-                {
-                    _stream.Write(data.Span);
-                    return;
-                }
-                catch (IOException e) when (IsSocketTimeout(e))
-                {
-                    throw new TimeoutException("timed out", e);
-                }
-            }
-            cancellationToken.ThrowIfCancellationRequested();
-            using TimeoutScope timer = StartTimer(ref _writeTimeoutSource, cancellationToken, out CancellationToken token);
+            bool blocking = !async && _syncBlocks;
+            using TimeoutScope scope = blocking ? TimeoutScope.Blocking : _writeTimer.Start(_timeout, cancellationToken);
             try
             {
-                if (async)
+                if (blocking)
                 {
-                    await _stream.WriteAsync(data, token).ConfigureAwait(false);
+                    _stream.Write(data.Span);
+                }
+                else if (async)
+                {
+                    await _stream.WriteAsync(data, scope.Token).ConfigureAwait(false);
                 }
                 else
                 {
-                    _stream.WriteAsync(data, token).AsTask().GetAwaiter().GetResult();
+                    _stream.WriteAsync(data, scope.Token).AsTask().GetAwaiter().GetResult();
                 }
             }
-            catch (OperationCanceledException e) when (timer.Source is not null && timer.Source.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (scope.Expired(e))
             {
-                throw new TimeoutException("timed out", e);
+                throw Timeouts.Error(e);
             }
         }
 
@@ -377,16 +340,16 @@ namespace Http.Client.Internal
         public void Write(ReadOnlySpan<byte> data)
         {
             ThrowIfClosed();
-            if (!_syncUsesAsyncTimeout)
+            if (_syncBlocks)
             {
                 try
                 {
                     _stream.Write(data);
                     return;
                 }
-                catch (IOException e) when (IsSocketTimeout(e))
+                catch (IOException e) when (TimeoutScope.Blocking.Expired(e))
                 {
-                    throw new TimeoutException("timed out", e);
+                    throw Timeouts.Error(e);
                 }
             }
             byte[] copy = ArrayPool<byte>.Shared.Rent(data.Length);
@@ -417,69 +380,17 @@ namespace Http.Client.Internal
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<int> ReadStreamAsync(bool async, Memory<byte> destination, CancellationToken cancellationToken)
         {
-            if (!async && !_syncUsesAsyncTimeout)
-            {
-                try
-                {
-                    return _stream.Read(destination.Span);
-                }
-                catch (IOException e) when (IsSocketTimeout(e))
-                {
-                    throw new TimeoutException("timed out", e);
-                }
-            }
-            cancellationToken.ThrowIfCancellationRequested();
-            using TimeoutScope timer = StartTimer(ref _readTimeoutSource, cancellationToken, out CancellationToken token);
+            bool blocking = !async && _syncBlocks;
+            using TimeoutScope scope = blocking ? TimeoutScope.Blocking : _readTimer.Start(_timeout, cancellationToken);
             try
             {
-                return async
-                    ? await _stream.ReadAsync(destination, token).ConfigureAwait(false)
-                    : _stream.ReadAsync(destination, token).AsTask().GetAwaiter().GetResult();
+                return blocking ? _stream.Read(destination.Span)
+                    : async ? await _stream.ReadAsync(destination, scope.Token).ConfigureAwait(false)
+                    : _stream.ReadAsync(destination, scope.Token).AsTask().GetAwaiter().GetResult();
             }
-            catch (OperationCanceledException e) when (timer.Source is not null && timer.Source.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (scope.Expired(e))
             {
-                throw new TimeoutException("timed out", e);
-            }
-        }
-
-        // One timeout source per direction, reused across operations (TryReset) instead of a new
-        // CancellationTokenSource and timer per read and write.
-        private CancellationTokenSource? _readTimeoutSource;
-        private CancellationTokenSource? _writeTimeoutSource;
-
-        private TimeoutScope StartTimer(ref CancellationTokenSource? cached, CancellationToken cancellationToken, out CancellationToken token)
-        {
-            if (_timeout is not TimeSpan timeout)
-            {
-                token = cancellationToken;
-                return default;
-            }
-            CancellationTokenSource source = cached is not null && cached.TryReset() ? cached : (cached = new CancellationTokenSource());
-            source.CancelAfter(TimeoutMilliseconds(timeout));
-            CancellationTokenRegistration link = cancellationToken.CanBeCanceled
-                ? cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), source)
-                : default;
-            token = source.Token;
-            return new TimeoutScope(source, link);
-        }
-
-        /// <summary>Ends one timed operation: unlinks the caller's token and stops the timer (the source is reused).</summary>
-        private readonly struct TimeoutScope : IDisposable
-        {
-            private readonly CancellationTokenRegistration _link;
-
-            public TimeoutScope(CancellationTokenSource source, CancellationTokenRegistration link)
-            {
-                Source = source;
-                _link = link;
-            }
-
-            public CancellationTokenSource? Source { get; }
-
-            public void Dispose()
-            {
-                _link.Dispose();
-                Source?.CancelAfter(Timeout.Infinite);
+                throw Timeouts.Error(e);
             }
         }
 
@@ -489,19 +400,6 @@ namespace Http.Client.Internal
             {
                 throw new IOException("The transport is closed.");
             }
-        }
-
-        /// <summary>True when an exception chain carries a socket timeout (sync socket reads/writes).</summary>
-        public static bool IsSocketTimeout(Exception e)
-        {
-            for (Exception? current = e; current is not null; current = current.InnerException)
-            {
-                if (current is SocketException { SocketErrorCode: SocketError.TimedOut })
-                {
-                    return true;
-                }
-            }
-            return false;
         }
     }
 }
