@@ -25,6 +25,9 @@ internal sealed class RequestCommand
     /// </summary>
     private const int MaxRedirectBodyDrain = 1024 * 1024;
 
+    /// <summary>How much of standard input is read before the request, to send it with a Content-Length.</summary>
+    private const int StandardInputBufferLimit = 1024 * 1024;
+
     /// <summary>Headers that carry credentials or name the original host: never sent to another origin (as curl).</summary>
     private static readonly string[] OriginBoundHeaders = ["Authorization", "Cookie", "Host"];
 
@@ -65,7 +68,7 @@ internal sealed class RequestCommand
         SslClientAuthenticationOptions? sslOptions = null;
         string method = _options.EffectiveMethod;
         var userHeaders = new List<KeyValuePair<string, string>>(_options.Headers);
-        using BodySource? body = OpenBody();
+        using BodySource? body = await OpenBodyAsync(cancellationToken).ConfigureAwait(false);
         bool sendBody = body is not null;
 
         OriginConnection? connection = null;
@@ -307,8 +310,7 @@ internal sealed class RequestCommand
         {
             if (!HasHeader(userHeaders, "Content-Type"))
             {
-                // -d is form data (as curl); a file is opaque bytes.
-                headers.Add(new("Content-Type", body.IsFormData ? "application/x-www-form-urlencoded" : "application/octet-stream"));
+                headers.Add(new("Content-Type", body.ContentType));
             }
 
             // A regular file has a known length: send Content-Length instead of letting the library chunk it.
@@ -322,11 +324,12 @@ internal sealed class RequestCommand
         return headers;
     }
 
-    private BodySource? OpenBody()
+    private async Task<BodySource?> OpenBodyAsync(CancellationToken cancellationToken)
     {
         if (_options.Data is { } data)
         {
-            return BodySource.FromData(data);
+            // -d is form data (as curl).
+            return BodySource.FromBytes(Encoding.UTF8.GetBytes(data), "application/x-www-form-urlencoded");
         }
 
         if (_options.DataFile is not { } path)
@@ -336,7 +339,7 @@ internal sealed class RequestCommand
 
         if (path == CliOptions.StandardStream)
         {
-            return BodySource.FromStream(_openStandardInput(), "standard input", owned: false);
+            return await ReadStandardInputAsync(cancellationToken).ConfigureAwait(false);
         }
 
         FileStream file;
@@ -353,42 +356,81 @@ internal sealed class RequestCommand
     }
 
     /// <summary>
+    /// <c>--data-file -</c>: standard input up to <see cref="StandardInputBufferLimit"/> is read first and sent with
+    /// Content-Length, which every server accepts (many small ones refuse a chunked request) and which a 307 can
+    /// send again; a longer input streams on, chunked, after the part already read.
+    /// </summary>
+    private async Task<BodySource> ReadStandardInputAsync(CancellationToken cancellationToken)
+    {
+        Stream input = _openStandardInput();
+        var start = new MemoryStream();
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
+        {
+            while (start.Length < StandardInputBufferLimit)
+            {
+                int read = await input.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return BodySource.FromBytes(start.GetBuffer().AsMemory(0, (int)start.Length), "application/octet-stream");
+                }
+
+                start.Write(buffer, 0, read);
+            }
+        }
+        catch (IOException e)
+        {
+            throw new CliFailure(ExitCodes.LocalFileError, $"cannot read standard input: {OneLine(e.Message)}", e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return BodySource.FromStream(new PrefixedReadStream(start.GetBuffer().AsMemory(0, (int)start.Length), input), "standard input", owned: false);
+    }
+
+    /// <summary>
     /// The request body, sent again when a redirect keeps it (307, 308): bytes as they are, a seekable stream from
-    /// where it started; a pipe or standard input cannot be read twice.
+    /// where it started; a pipe cannot be read twice.
     /// </summary>
     private sealed class BodySource : IDisposable
     {
-        private readonly byte[]? _bytes;
+        private readonly ReadOnlyMemory<byte>? _bytes;
         private readonly Stream? _stream;
         private readonly long _start;
         private readonly string _description;
         private readonly bool _owned;
         private bool _sent;
 
-        private BodySource(byte[]? bytes, Stream? stream, string description, bool owned)
+        private BodySource(ReadOnlyMemory<byte>? bytes, Stream? stream, string contentType, string description, bool owned)
         {
             _bytes = bytes;
             _stream = stream;
+            ContentType = contentType;
             _description = description;
             _owned = owned;
             _start = stream is { CanSeek: true } ? stream.Position : 0;
         }
 
-        public bool IsFormData => _bytes is not null;
+        /// <summary>The Content-Type sent unless the user gives one.</summary>
+        public string ContentType { get; }
 
-        /// <summary>The bytes a seekable stream will send; null for a pipe (sent chunked).</summary>
+        /// <summary>The bytes a seekable stream will send; null for bytes (the library counts them) and for a pipe (sent chunked).</summary>
         public long? StreamLength => _stream is { CanSeek: true } ? _stream.Length - _start : null;
 
-        public static BodySource FromData(string data) => new(Encoding.UTF8.GetBytes(data), null, "-d", owned: false);
+        public static BodySource FromBytes(ReadOnlyMemory<byte> bytes, string contentType) => new(bytes, null, contentType, "the body", owned: false);
 
-        public static BodySource FromStream(Stream stream, string description, bool owned) => new(null, stream, description, owned);
+        /// <summary>A file is opaque bytes: application/octet-stream.</summary>
+        public static BodySource FromStream(Stream stream, string description, bool owned) =>
+            new(null, stream, "application/octet-stream", description, owned);
 
         /// <summary>The body for the next request; rewinds a stream that was sent before.</summary>
         public RequestBody Next()
         {
             if (_stream is null)
             {
-                return _bytes!;
+                return _bytes!.Value;
             }
 
             if (_sent)
@@ -397,7 +439,7 @@ internal sealed class RequestCommand
                 {
                     throw new CliFailure(
                         ExitCodes.LocalFileError,
-                        $"the redirect asks for the body again, but {_description} cannot be read twice (send a regular file, or -d)");
+                        $"the redirect asks for the body again, but {_description} is a pipe and cannot be read twice (send a regular file; standard input is kept for this only up to {StandardInputBufferLimit / (1024 * 1024)} MiB)");
                 }
 
                 _stream.Position = _start;

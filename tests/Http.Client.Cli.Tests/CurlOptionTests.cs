@@ -31,7 +31,7 @@ public sealed class CurlOptionTests : IDisposable
     // ---- "-" as a file name ----
 
     [Fact]
-    public async Task Data_file_dash_streams_standard_input_as_the_body()
+    public async Task Data_file_dash_sends_standard_input_with_a_content_length()
     {
         byte[] input = RandomBody(150_000, seed: 21); // larger than a pipe buffer, every byte value
         await using var server = TestServer.Start(_ => TestServer.Response(201, "Created", []));
@@ -42,8 +42,24 @@ public sealed class CurlOptionTests : IDisposable
         DemoRequest request = Assert.Single(server.Requests);
         Assert.Equal("PUT", request.Method);
         Assert.Equal(input, request.Body);
-        Assert.Equal("chunked", request.Header("Transfer-Encoding")); // a pipe has no length to announce
+        Assert.Equal("150000", request.Header("Content-Length"));
+        Assert.Null(request.Header("Transfer-Encoding"));
         Assert.Equal("application/octet-stream", request.Header("Content-Type"));
+    }
+
+    [Fact]
+    public async Task Data_file_dash_streams_standard_input_beyond_a_mebibyte_chunked()
+    {
+        byte[] input = RandomBody(1_500_000, seed: 23);
+        await using var server = TestServer.Start(_ => TestServer.Response(200, "OK", []));
+
+        ProcessResult result = await HttpcProcess.RunAsync(["--data-file", "-", server.Url("/upload")], stdin: input);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.Stderr);
+        DemoRequest request = Assert.Single(server.Requests);
+        Assert.Equal("POST", request.Method);
+        Assert.Equal(input, request.Body);
+        Assert.Equal("chunked", request.Header("Transfer-Encoding"));
     }
 
     [Fact]

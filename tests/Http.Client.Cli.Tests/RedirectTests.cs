@@ -216,15 +216,28 @@ public sealed class RedirectTests : IDisposable
     }
 
     [Fact]
-    public async Task A_307_cannot_resend_standard_input_and_says_so()
+    public async Task A_307_resends_standard_input_it_kept()
     {
         await using var server = TestServer.Start(request => request.Target == "/a" ? Redirect(307, "/b") : Ok("ok"));
 
-        ProcessResult result = await HttpcProcess.RunAsync(["-L", "--data-file", "-", server.Url("/a")], stdin: "once"u8.ToArray());
+        ProcessResult result = await HttpcProcess.RunAsync(["-L", "--data-file", "-", server.Url("/a")], stdin: "twice"u8.ToArray());
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.Stderr);
+        Assert.Equal(["twice", "twice"], Received(server).Select(r => Encoding.ASCII.GetString(r.Body)));
+    }
+
+    [Fact]
+    public async Task A_307_cannot_resend_a_long_standard_input_and_says_so()
+    {
+        byte[] input = new byte[1_200_000];
+        new Random(12).NextBytes(input);
+        await using var server = TestServer.Start(request => request.Target == "/a" ? Redirect(307, "/b") : Ok("ok"));
+
+        ProcessResult result = await HttpcProcess.RunAsync(["-L", "--data-file", "-", server.Url("/a")], stdin: input);
 
         Assert.Equal(ExitCodes.LocalFileError, result.ExitCode);
-        Assert.StartsWith("httpc: the redirect asks for the body again, but standard input cannot be read twice", result.Stderr);
-        Assert.Equal("once", Encoding.ASCII.GetString(Assert.Single(Received(server)).Body));
+        Assert.StartsWith("httpc: the redirect asks for the body again, but standard input is a pipe and cannot be read twice", result.Stderr);
+        Assert.Equal(input, Assert.Single(Received(server)).Body);
     }
 
     [Fact]
