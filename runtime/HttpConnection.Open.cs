@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
@@ -178,10 +177,7 @@ namespace Http.Client
                 head.Append("Host: ").Append(authority).Append("\r\n");
             }
             byte[] request = [.. Encoding.ASCII.GetBytes(head.ToString()), .. _tunnelHeaderLines, .. "\r\n"u8];
-            if (_debugLevel > 0)
-            {
-                DebugLine("send: " + PythonRepr.Bytes(request));
-            }
+            Debug.Send(request);
             await transport.WriteAsync(async, request, cancellationToken).ConfigureAwait(false);
 
             var decoder = new ResponseHeadDecoder(Limits, tunnel: true, _debugLevel > 0 ? DebugOutput : null, previous: null);

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Net;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Http.Client.Internal;
@@ -27,7 +26,7 @@ namespace Http.Client
         public const int DefaultPort = 80;
 
         /// <summary>CPython's default <c>blocksize</c>: bytes (or characters) read per piece from a stream body.</summary>
-        private const int DefaultBlockSize = 8192;
+        private protected const int DefaultBlockSize = 8192;
 
         private readonly int _defaultPort;
         private readonly RequestHeadWriter _head = new RequestHeadWriter();
@@ -312,12 +311,9 @@ namespace Http.Client
         public void Send(ReadOnlySpan<byte> data)
         {
             EnsureOpenCore(false, default).GetAwaiter().GetResult();
-            if (_debugLevel > 0)
-            {
-                DebugLine("send: " + PythonRepr.Bytes(data));
-            }
             try
             {
+                Debug.Send(data);
                 _transport!.Write(data);
             }
             catch (Exception e) when (IsAbort(e))
@@ -429,8 +425,6 @@ namespace Http.Client
 
         internal static bool IsAbort(Exception e) => e is TimeoutException || e is OperationCanceledException;
 
-        internal void DebugLine(string line) => DebugOutput.WriteLine(line);
-
         private void ForgetFinishedResponse()
         {
             if (_pendingResponse is { IsClosed: true })
@@ -485,10 +479,7 @@ namespace Http.Client
                     }
                     else if (body is not null)
                     {
-                        if (_debugLevel > 0)
-                        {
-                            DebugLine("Unable to determine size of " + body);
-                        }
+                        Debug.Line("Unable to determine size of ", body);
                         encodeChunked = true;
                         WriteHeader(HeaderNames.TransferEncoding, "chunked");
                     }
