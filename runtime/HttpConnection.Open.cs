@@ -159,18 +159,13 @@ namespace Http.Client
         }
 
         /// <summary>
-        /// The CONNECT exchange (README difference 12: HTTP/1.1 with a Host header, IPv6 bracketed), one write; a reply other
+        /// The CONNECT exchange (README difference 12: HTTP/1.1 with a Host header, IPv6 bracketed, its zone id dropped as in the Host header), one write; a reply other
         /// than 200 closes the transport and fails with "Tunnel connection failed: 407 Proxy Authentication Required".
         /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask TunnelCore(bool async, Transport transport, CancellationToken cancellationToken)
         {
-            string host = HttpSyntax.ToAsciiHost(_tunnelHost!);
-            if (host.Contains(':'))
-            {
-                host = "[" + host + "]";
-            }
-            string authority = host + ":" + _tunnelPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string authority = UriHost(_tunnelHost!) + ":" + _tunnelPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var head = new StringBuilder();
             head.Append("CONNECT ").Append(authority).Append(" HTTP/1.1\r\n");
             if (!_tunnelHeadersHaveHost)

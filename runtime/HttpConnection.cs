@@ -158,7 +158,7 @@ namespace Http.Client
                 {
                     ArgumentNullException.ThrowIfNull(header.Key, nameof(headers));
                     ArgumentNullException.ThrowIfNull(header.Value, nameof(headers));
-                    WriteHeader(lines, header.Key, header.Value);
+                    lines.WriteHeader(header.Key, header.Value);
                     hasHost |= header.Key.Equals(HeaderNames.Host, StringComparison.OrdinalIgnoreCase);
                 }
                 headerLines = lines.WrittenSpan.ToArray();
@@ -243,16 +243,7 @@ namespace Http.Client
             ArgumentNullException.ThrowIfNull(name);
             ArgumentNullException.ThrowIfNull(values);
             Move(ConnectionOp.PutHeader);
-            int mark = _head.Length;
-            try
-            {
-                WriteHeader(name, values);
-            }
-            catch
-            {
-                _head.Truncate(mark);
-                throw;
-            }
+            _head.WriteHeader(name, values);
         }
 
         /// <summary>Buffers a header line from raw bytes (bytes 0x80 and up allowed, as CPython's bytes headers).</summary>
@@ -265,30 +256,7 @@ namespace Http.Client
             ArgumentNullException.ThrowIfNull(name);
             ArgumentNullException.ThrowIfNull(values);
             Move(ConnectionOp.PutHeader);
-            int mark = _head.Length;
-            try
-            {
-                AppendValidatedName(name);
-                for (int i = 0; i < values.Length; i++)
-                {
-                    byte[] value = values[i] ?? throw new ArgumentNullException(nameof(values));
-                    if (HttpSyntax.IsIllegalHeaderValue(value))
-                    {
-                        throw new ArgumentException($"Invalid header value {PythonRepr.Bytes(value)}");
-                    }
-                    if (i > 0)
-                    {
-                        _head.Append("\r\n\t"u8);
-                    }
-                    _head.Append(value);
-                }
-                _head.AppendCrlf();
-            }
-            catch
-            {
-                _head.Truncate(mark);
-                throw;
-            }
+            _head.WriteHeader(name, values);
         }
 
         /// <summary>Ends the headers and sends the request head, then <paramref name="body"/> if given.</summary>
@@ -463,25 +431,21 @@ namespace Http.Client
                     long? contentLength = body is null ? (MethodExpectsBody(method) ? 0 : null) : body.KnownLength;
                     if (contentLength is long length)
                     {
-                        WriteKnownHeader(HeaderNames.ContentLength, length);
+                        _head.WriteHeader(HeaderNames.ContentLength, length);
                     }
                     else if (body is not null)
                     {
                         Debug.Line("Unable to determine size of ", body);
                         encodeChunked = true;
-                        WriteHeader(HeaderNames.TransferEncoding, "chunked");
+                        _head.WriteHeader(HeaderNames.TransferEncoding, "chunked");
                     }
                 }
                 if (headers is not null)
                 {
                     foreach (KeyValuePair<string, string> header in headers)
                     {
-                        WriteHeader(header.Key, header.Value ?? throw new ArgumentException($"The value of header '{header.Key}' is null.", nameof(headers)));
+                        _head.WriteHeader(header.Key, header.Value ?? throw new ArgumentException($"The value of header '{header.Key}' is null.", nameof(headers)));
                     }
-                }
-                if (body is { Kind: RequestBodyKind.Text })
-                {
-                    body = RequestBody.FromBytes(HttpSyntax.EncodeBodyLatin1((string)body.Source!));
                 }
             }
             catch
