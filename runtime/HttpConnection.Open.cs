@@ -29,7 +29,7 @@ namespace Http.Client
         private async ValueTask<Transport> OpenTransportCore(bool async, CancellationToken cancellationToken)
         {
             // Headers of an earlier tunnel (or proxy) must not describe this transport.
-            TunnelResponseHeaders = null;
+            _tunnelResponse = null;
             Stream stream = await OpenStreamCore(async, cancellationToken).ConfigureAwait(false);
             var transport = new Transport(stream, Timeout);
             try
@@ -159,8 +159,9 @@ namespace Http.Client
         }
 
         /// <summary>
-        /// The CONNECT exchange (README difference 12: HTTP/1.1 with a Host header, IPv6 bracketed, its zone id dropped as in the Host header), one write; a reply other
-        /// than 200 closes the transport and fails with "Tunnel connection failed: 407 Proxy Authentication Required".
+        /// The CONNECT exchange (README difference 12: HTTP/1.1 with a Host header, IPv6 bracketed without its zone id), one
+        /// write; a reply other than 200 closes the transport and throws <see cref="TunnelConnectionException"/>
+        /// ("Tunnel connection failed: 407 Proxy Authentication Required").
         /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask TunnelCore(bool async, Transport transport, CancellationToken cancellationToken)
@@ -177,11 +178,6 @@ namespace Http.Client
             await transport.WriteAsync(async, request, cancellationToken).ConfigureAwait(false);
 
             StatusLine status = await ResponseParser.ReadStatusLineAsync(transport, async, 0, null, cancellationToken).ConfigureAwait(false);
-            if (status.Status != 200)
-            {
-                transport.Close();
-                throw new IOException($"Tunnel connection failed: {status.Status} {status.Reason}");
-            }
             var headers = new HttpMessage();
             DebugLog debug = Debug;
             List<byte[]>? rawLines = debug.IsOn ? new List<byte[]>() : null;
@@ -193,7 +189,20 @@ namespace Http.Client
                     debug.Header(line);
                 }
             }
-            TunnelResponseHeaders = headers;
+            if (status.Status != 200)
+            {
+                // CPython 3.12 reads (and shows) the refusal's headers too; here they travel with the exception.
+                transport.Close();
+                throw new TunnelConnectionException(status.Status, status.Reason) { Headers = headers };
+            }
+            _tunnelResponse = (status.Status, status.Reason, headers);
         }
+    }
+
+    /// <summary>The handwritten half of the generated exception: the proxy's reply headers (not in the spec, whose types stand alone).</summary>
+    public partial class TunnelConnectionException
+    {
+        /// <summary>The header fields of the proxy's refusal (for a 407, <c>Proxy-Authenticate</c> names the schemes it accepts).</summary>
+        public HttpMessage Headers { get; internal init; } = new HttpMessage();
     }
 }

@@ -40,6 +40,7 @@ namespace Http.Client
         private byte[] _tunnelHeaderLines = Array.Empty<byte>(); // the caller's CONNECT header lines, validated and encoded
         private bool _tunnelHeadersHaveHost;
         private TimeoutTimer _connectTimer;
+        private (int Status, string Reason, HttpMessage Headers)? _tunnelResponse; // the current tunnel's CONNECT reply
         private string? _hostHeaderValue; // the automatic Host value, cached; SetTunnel resets it
 
         /// <summary>
@@ -120,8 +121,18 @@ namespace Http.Client
         /// <summary>The CONNECT target port set by <see cref="SetTunnel"/>, or null.</summary>
         public int? TunnelPort => _tunnelHost is null ? null : _tunnelPort;
 
-        /// <summary>The headers of the proxy's 200 reply to the last CONNECT, or null before a tunnel was opened.</summary>
-        public HttpMessage? TunnelResponseHeaders { get; private set; }
+        /// <summary>
+        /// The headers of the proxy's 200 reply to the CONNECT of the current tunnel (CPython 3.12's
+        /// <c>get_proxy_response_headers()</c>), or null before a tunnel was opened. A refusal throws
+        /// <see cref="TunnelConnectionException"/>, which carries the reply instead.
+        /// </summary>
+        public HttpMessage? TunnelResponseHeaders => _tunnelResponse?.Headers;
+
+        /// <summary>The status of the proxy's reply to the CONNECT of the current tunnel (200), or null before a tunnel was opened.</summary>
+        public int? TunnelResponseStatus => _tunnelResponse?.Status;
+
+        /// <summary>The reason phrase of the proxy's reply to the CONNECT of the current tunnel, or null before a tunnel was opened.</summary>
+        public string? TunnelResponseReason => _tunnelResponse?.Reason;
 
         /// <summary>True while the connection holds an open transport.</summary>
         public bool IsConnected => _transport is { IsClosed: false };
@@ -168,7 +179,7 @@ namespace Http.Client
             _tunnelHeaderLines = headerLines;
             _tunnelHeadersHaveHost = hasHost;
             _hostHeaderValue = null;
-            TunnelResponseHeaders = null;
+            _tunnelResponse = null;
         }
 
         /// <summary>Opens the transport now (otherwise the first request does). Does nothing when already open.</summary>

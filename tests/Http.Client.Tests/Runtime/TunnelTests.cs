@@ -43,8 +43,9 @@ namespace Http.Client.Tests.Runtime
             var transports = TransportFactory.Repeating("HTTP/1.1 407 Proxy Authentication Required  \r\nContent-Length: 0\r\n\r\n");
             using HttpConnection conn = transports.CreateConnection("proxy.com");
             conn.SetTunnel("[::1]:8443");
-            var e = Assert.Throws<IOException>(() => conn.Request("GET", "/"));
+            var e = Assert.Throws<TunnelConnectionException>(() => conn.Request("GET", "/"));
             Assert.Equal("Tunnel connection failed: 407 Proxy Authentication Required", e.Message);
+            Assert.Equal(407, e.Status);
             Assert.True(transports.Transports[0].IsDisposed);
             Assert.StartsWith("CONNECT [::1]:8443 HTTP/1.1\r\nHost: [::1]:8443\r\n\r\n", transports.Transports[0].Sent, StringComparison.Ordinal);
             Assert.Equal("Idle", conn.StateName);
@@ -69,7 +70,7 @@ namespace Http.Client.Tests.Runtime
             Assert.Equal("first", conn.TunnelResponseHeaders!["Via"]);
 
             // The response closed the connection: the next request opens a new tunnel, which the proxy refuses.
-            Assert.Throws<IOException>(() => conn.Request("GET", "/"));
+            Assert.Throws<TunnelConnectionException>(() => conn.Request("GET", "/"));
             Assert.Null(conn.TunnelResponseHeaders);
 
             conn.SetTunnel("other.com", 443);
