@@ -40,7 +40,7 @@ namespace Http.Client.Generator
 
         private static string EmitEnum(string ns, StatusTable table)
         {
-            var w = new SourceWriter().Header();
+            SourceWriter w = new SourceWriter().Header();
             w.Open($"namespace {ns}");
             w.Line("/// <summary>");
             w.Line("/// HTTP status codes with their phrases and descriptions (Python's <c>http.HTTPStatus</c>). Aliases share a");
@@ -74,7 +74,7 @@ namespace Http.Client.Generator
 
         private static string EmitStatusCodes(string ns, StatusTable table)
         {
-            var w = new SourceWriter().Header();
+            SourceWriter w = new SourceWriter().Header();
             w.Open($"namespace {ns}");
             w.Line("/// <summary>HTTP status codes as compile-time <see cref=\"int\"/> constants, usable in <c>switch</c> labels and attributes.</summary>");
             w.Open("public static class StatusCodes");
@@ -100,7 +100,7 @@ namespace Http.Client.Generator
                 max = SpecParser.MinStatusCode - 1;
             }
 
-            var w = new SourceWriter().Header();
+            SourceWriter w = new SourceWriter().Header();
             w.Open($"namespace {ns}");
             w.Line("/// <summary>The reason phrase of each status code (Python's <c>http.client.responses</c>).</summary>");
             w.Open("public static partial class ReasonPhrases");
@@ -149,7 +149,7 @@ namespace Http.Client.Generator
 
         private static string EmitExtensions(string ns, StatusTable table)
         {
-            var w = new SourceWriter().Header();
+            SourceWriter w = new SourceWriter().Header();
             string? library = table.LibraryNamespace is string name && name.Length > 0 && name != ns ? "global::" + name : null;
             if (library is not null)
             {
