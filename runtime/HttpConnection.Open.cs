@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
@@ -178,32 +177,17 @@ namespace Http.Client
                 head.Append("Host: ").Append(authority).Append("\r\n");
             }
             byte[] request = [.. Encoding.ASCII.GetBytes(head.ToString()), .. _tunnelHeaderLines, .. "\r\n"u8];
-            if (_debugLevel > 0)
-            {
-                DebugLine("send: " + PythonRepr.Bytes(request));
-            }
+            Debug.Send(request);
             await transport.WriteAsync(async, request, cancellationToken).ConfigureAwait(false);
 
-            StatusLine status = await ResponseParser.ReadStatusLineAsync(transport, async, 0, null, cancellationToken).ConfigureAwait(false);
-            if (status.Status != 200)
+            var decoder = new ResponseHeadDecoder(Limits, tunnel: true, _debugLevel > 0 ? DebugOutput : null, previous: null);
+            ResponseHeadDecoder reply = await transport.ReadHeadAsync(async, decoder, Limits.MaxLineLength, cancellationToken).ConfigureAwait(false);
+            if (reply.Status != 200)
             {
                 transport.Close();
-                throw new IOException($"Tunnel connection failed: {status.Status} {status.Reason}");
+                throw new IOException($"Tunnel connection failed: {reply.Status} {reply.Reason}");
             }
-            var headers = new HttpMessage();
-            List<byte[]>? rawLines = _debugLevel > 0 ? new List<byte[]>() : null;
-            await ResponseParser.ReadHeaderBlockAsync(transport, async, headers, rawLines, cancellationToken).ConfigureAwait(false);
-            if (rawLines is not null)
-            {
-                foreach (byte[] line in rawLines)
-                {
-                    if (line.Length > 0 && !ResponseParser.IsBlankLine(line))
-                    {
-                        DebugLine("header: " + Encoding.Latin1.GetString(line));
-                    }
-                }
-            }
-            TunnelResponseHeaders = headers;
+            TunnelResponseHeaders = reply.Headers;
         }
     }
 }

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Net;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Http.Client.Internal;
@@ -27,11 +26,12 @@ namespace Http.Client
         public const int DefaultPort = 80;
 
         /// <summary>CPython's default <c>blocksize</c>: bytes (or characters) read per piece from a stream body.</summary>
-        private const int DefaultBlockSize = 8192;
+        private protected const int DefaultBlockSize = 8192;
 
         private readonly int _defaultPort;
         private readonly RequestHeadWriter _head = new RequestHeadWriter();
         private Transport? _transport;
+        private HttpConnectionLimits _limits = new HttpConnectionLimits();
         private HttpResponse? _pendingResponse;
         private string? _method;
         private int _debugLevel;
@@ -311,12 +311,9 @@ namespace Http.Client
         public void Send(ReadOnlySpan<byte> data)
         {
             EnsureOpenCore(false, default).GetAwaiter().GetResult();
-            if (_debugLevel > 0)
-            {
-                DebugLine("send: " + PythonRepr.Bytes(data));
-            }
             try
             {
+                Debug.Send(data);
                 _transport!.Write(data);
             }
             catch (Exception e) when (IsAbort(e))
@@ -403,6 +400,17 @@ namespace Http.Client
             return default;
         }
 
+        /// <summary>
+        /// Bounds on what the server may send: line length, header count and bytes, interim responses, trailers, chunk
+        /// extensions (CPython's values by default), and whether <see cref="Timeout"/> bounds the whole response head.
+        /// Obeyed by responses and the CONNECT reply.
+        /// </summary>
+        public HttpConnectionLimits Limits
+        {
+            get => _limits;
+            set => _limits = value ?? throw new ArgumentNullException(nameof(value));
+        }
+
         /// <summary>The last response's headers: the next response reuses their strings and array when it repeats them.</summary>
         internal HttpMessage? PreviousHeaders { get; set; }
 
@@ -416,8 +424,6 @@ namespace Http.Client
         }
 
         internal static bool IsAbort(Exception e) => e is TimeoutException || e is OperationCanceledException;
-
-        internal void DebugLine(string line) => DebugOutput.WriteLine(line);
 
         private void ForgetFinishedResponse()
         {
@@ -473,10 +479,7 @@ namespace Http.Client
                     }
                     else if (body is not null)
                     {
-                        if (_debugLevel > 0)
-                        {
-                            DebugLine("Unable to determine size of " + body);
-                        }
+                        Debug.Line("Unable to determine size of ", body);
                         encodeChunked = true;
                         WriteHeader(HeaderNames.TransferEncoding, "chunked");
                     }
@@ -537,10 +540,10 @@ namespace Http.Client
             {
                 throw new NotConnectedException("The connection has no open transport.");
             }
-            var response = new HttpResponse(this, transport, _method, _debugLevel > 0 ? _debugLevel : 0, _debugLevel > 0 ? DebugOutput : null);
+            var response = new HttpResponse(this, transport);
             try
             {
-                await response.BeginCore(async, cancellationToken).ConfigureAwait(false);
+                await response.BeginCore(async, _method, Limits, _debugLevel > 0 ? DebugOutput : null, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
