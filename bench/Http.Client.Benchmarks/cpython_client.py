@@ -60,6 +60,8 @@ def serve(port, body_length, cpu):
         elif words[0] == "warmup":
             # No JIT to settle: a short untimed round (the harness's .NET clients warm up until theirs has).
             seconds = min(float(words[1]), 0.5)
+            if conn is None:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             segment(conn, body_length, seconds, 1_000_000_000)
             print(json.dumps({"seconds": seconds, "methods": 0, "settled": True}), flush=True)
         elif words[0] == "run":
