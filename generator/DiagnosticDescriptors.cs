@@ -98,6 +98,26 @@ namespace Http.Client.Generator
             isEnabledByDefault: true,
             description: "A name would clash with the generated type that holds it, a generated method, or a member every exception inherits from System.Exception.");
 
+        public static readonly DiagnosticDescriptor RedefinesLibraryEntry = new DiagnosticDescriptor(
+            id: "HTTPGEN012",
+            title: "Spec line redefines an entry of the library's table",
+            messageFormat: "{0}",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "A consumer's status or header spec extends the library's table. A line that gives a shipped status code another name or phrase, or a shipped header name another spelling, must be marked 'override'; a name the library already uses for another entry cannot be reused.",
+            helpLinkUri: HelpLinks.SpecDiagnostics);
+
+        public static readonly DiagnosticDescriptor NothingToOverride = new DiagnosticDescriptor(
+            id: "HTTPGEN013",
+            title: "'override' line without a library entry",
+            messageFormat: "{0}",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "'override' redefines an entry of the library's table; the line names a status code or header the library does not ship (or the project does not extend the library's tables).",
+            helpLinkUri: HelpLinks.SpecDiagnostics);
+
         public static readonly DiagnosticDescriptor UnknownSpecKind = new DiagnosticDescriptor(
             id: "HTTPGEN010",
             title: "Unknown spec file kind",

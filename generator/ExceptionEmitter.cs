@@ -17,7 +17,7 @@ namespace Http.Client.Generator
 
         public static IEnumerable<GeneratedSource> Emit(string ns, string stem, ExceptionTable table)
         {
-            var w = new SourceWriter().Header();
+            SourceWriter w = new SourceWriter().Header();
             w.Open($"namespace {ns}");
             bool first = true;
             foreach (ExceptionEntry entry in table.Entries)

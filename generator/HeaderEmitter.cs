@@ -15,7 +15,7 @@ namespace Http.Client.Generator
     {
         public static IEnumerable<GeneratedSource> Emit(string ns, string stem, HeaderTable table)
         {
-            var w = new SourceWriter().Header();
+            SourceWriter w = new SourceWriter().Header();
             w.Open($"namespace {ns}");
             w.Line("/// <summary>Well-known HTTP header field names in their canonical spelling.</summary>");
             w.Open("public static partial class HeaderNames");

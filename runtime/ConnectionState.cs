@@ -1,30 +1,6 @@
 namespace Http.Client
 {
-    /// <summary>
-    /// The request state of an <see cref="HttpConnection"/> (CPython's <c>__state</c>), the one place its transitions
-    /// are written down. A kept-alive response whose body is not finished is tracked beside it as the pending
-    /// response; it blocks <c>GetResponse</c> (not new requests) until it is closed or fully read.
-    /// <code>
-    /// state            operation                      next state        notes
-    /// ---------------- ------------------------------ ----------------- --------------------------------------------
-    /// Idle             PutRequest / Request (valid)   RequestStarted    a finished pending response is forgotten first
-    /// Idle             PutRequest (invalid input)     Idle              README difference 1 (CPython sticks at Request-started)
-    /// not Idle         PutRequest / Request           (unchanged)       CannotSendRequestException(state)
-    /// RequestStarted   PutHeader (valid)              RequestStarted    header line buffered
-    /// RequestStarted   PutHeader (invalid)            RequestStarted    nothing buffered for that header (README difference 1)
-    /// not Started      PutHeader / EndHeaders         (unchanged)       CannotSendHeaderException
-    /// RequestStarted   Request: header/body invalid   Idle              pending head discarded (README difference 1)
-    /// RequestStarted   EndHeaders                     RequestSent       then head (+ body) written; auto-open
-    /// RequestSent      auto-open fails                Idle              transport closed (README difference 2)
-    /// RequestSent      write fails (reset, EPIPE)     RequestSent       GetResponse may still read (README difference 3)
-    /// RequestSent      GetResponse, no pending        Idle              will-close: transport handed to the response
-    /// other / pending  GetResponse                    (unchanged)       ResponseNotReadyException(state)
-    /// any              GetResponse fails              Idle              transport closed (README difference 4, 5)
-    /// any              timeout / cancellation         Idle              transport and pending response closed (README difference 4)
-    /// any              Close / Dispose                Idle              head discarded, transport + pending closed
-    /// any              Send(...)                      (unchanged)       no state check, as CPython
-    /// </code>
-    /// </summary>
+    /// <summary>The request state of an <see cref="HttpConnection"/> (CPython's <c>__state</c>); see <see cref="HttpConnection.Move"/>.</summary>
     internal enum ConnectionState
     {
         /// <summary>No request in progress ("Idle").</summary>
@@ -35,5 +11,71 @@ namespace Http.Client
 
         /// <summary>EndHeaders done, the response is next ("Request-sent").</summary>
         RequestSent,
+    }
+
+    /// <summary>What the caller (or a failure) does to the connection: the inputs of <see cref="HttpConnection.Move"/>.</summary>
+    internal enum ConnectionOp
+    {
+        /// <summary>PutRequest / Request, before its input is checked.</summary>
+        PutRequest,
+
+        /// <summary>PutHeader (string or bytes).</summary>
+        PutHeader,
+
+        /// <summary>EndHeaders / Request, before the head is written (auto-open follows).</summary>
+        EndHeaders,
+
+        /// <summary>GetResponse, before the status line is read.</summary>
+        GetResponse,
+
+        /// <summary>GetResponse read the head of the response.</summary>
+        ResponseHeadRead,
+
+        /// <summary>The request was refused before a byte of it was written, or auto-open failed (<see cref="HttpConnection.RejectRequest"/>).</summary>
+        Reject,
+
+        /// <summary>Close / Dispose, and every timeout, cancellation or failed GetResponse (they close).</summary>
+        Close,
+    }
+
+    public partial class HttpConnection
+    {
+        private ConnectionState _state;
+
+        /// <summary>CPython's state name, as exceptions carry it.</summary>
+        internal string StateName => _state switch
+        {
+            ConnectionState.Idle => "Idle",
+            ConnectionState.RequestStarted => "Request-started",
+            _ => "Request-sent",
+        };
+
+        /// <summary>
+        /// The state table, the only writer of the state and the only place that refuses an operation. A kept-alive
+        /// response whose body is not finished is tracked beside it as the pending response; it blocks GetResponse (not
+        /// new requests) until it is closed or fully read. Send(...) has no row: it checks nothing, as CPython.
+        /// </summary>
+        internal void Move(ConnectionOp op) => _state = (_state, op) switch
+        {
+            // state                         operation                                      next state (or refusal)                         notes
+            (ConnectionState.Idle,           ConnectionOp.PutRequest)                       => ConnectionState.RequestStarted,           // a finished pending response is forgotten first
+            (_,                              ConnectionOp.PutRequest)                       => throw new CannotSendRequestException(StateName),
+            (ConnectionState.RequestStarted, ConnectionOp.PutHeader)                        => ConnectionState.RequestStarted,           // an invalid header buffers nothing (README difference 1)
+            (ConnectionState.RequestStarted, ConnectionOp.EndHeaders)                       => ConnectionState.RequestSent,              // then head (+ body) written; a failed write keeps RequestSent (README difference 3)
+            (_,                              ConnectionOp.PutHeader or ConnectionOp.EndHeaders) => throw new CannotSendHeaderException(StateName),
+            (ConnectionState.RequestSent,    ConnectionOp.GetResponse) when _pendingResponse is null => ConnectionState.RequestSent,
+            (_,                              ConnectionOp.GetResponse)                      => throw new ResponseNotReadyException(StateName),
+            (ConnectionState.RequestSent,    ConnectionOp.ResponseHeadRead)                 => ConnectionState.Idle,                     // a will-close response takes the transport
+            (_,                              ConnectionOp.Reject)                           => ConnectionState.Idle,                     // invalid input or failed auto-open (README difference 1, 2; CPython sticks)
+            (_,                              ConnectionOp.Close)                            => ConnectionState.Idle,                     // transport and pending response closed (README difference 4, 5)
+            _ => throw new System.ArgumentOutOfRangeException(nameof(op)),
+        };
+
+        /// <summary>Refuses the request in progress and leaves nothing behind: the buffered head is dropped, the state is Idle.</summary>
+        internal void RejectRequest()
+        {
+            _head.Clear();
+            Move(ConnectionOp.Reject);
+        }
     }
 }

@@ -45,93 +45,43 @@ namespace Http.Client
                 }
                 return transport;
             }
-            catch (Exception e)
+            catch
             {
                 transport.Close();
-                if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested && Timeout is not null)
-                {
-                    throw new TimeoutException("timed out", e);
-                }
                 throw;
             }
         }
 
+        /// <summary>The callback's stream or a TCP socket, under one connect timer (TLS reuses it for the handshake).</summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<Stream> OpenStreamCore(bool async, CancellationToken cancellationToken)
         {
-            using CancellationTokenSource? timer = Timeout is TimeSpan timeout
-                ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
-                : null;
-            timer?.CancelAfter(TimeSpan.FromMilliseconds(Transport.TimeoutMilliseconds(Timeout!.Value)));
-            CancellationToken token = timer?.Token ?? cancellationToken;
+            using TimeoutScope scope = StartConnectTimer(cancellationToken);
             try
             {
                 Func<DnsEndPoint, CancellationToken, ValueTask<Stream>>? callback = ConnectCallback;
-                if (callback is not null)
+                if (callback is null)
                 {
-                    if (Host.Length == 0)
-                    {
-                        throw new IOException("No host to connect to.");
-                    }
-                    var endPoint = new DnsEndPoint(Host, Port);
-                    ValueTask<Stream> pending = callback(endPoint, token);
-                    Stream stream = async || pending.IsCompleted
-                        ? await pending.ConfigureAwait(false)
-                        : pending.AsTask().GetAwaiter().GetResult();
-                    return stream ?? throw new InvalidOperationException("ConnectCallback returned null.");
+                    return await ConnectTcpCore(async, scope.IsTimed, scope.Token).ConfigureAwait(false);
                 }
-                return await ConnectTcpCore(async, timer is not null, token).ConfigureAwait(false);
+                if (Host.Length == 0)
+                {
+                    throw new IOException("No host to connect to.");
+                }
+                ValueTask<Stream> pending = callback(new DnsEndPoint(Host, Port), scope.Token);
+                Stream stream = async || pending.IsCompleted
+                    ? await pending.ConfigureAwait(false)
+                    : pending.AsTask().GetAwaiter().GetResult();
+                return stream ?? throw new InvalidOperationException("ConnectCallback returned null.");
             }
-            catch (OperationCanceledException e) when (timer is not null && timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (scope.Expired(e))
             {
-                throw new TimeoutException("timed out", e);
+                throw Timeouts.Error(e);
             }
         }
 
-        /// <summary>
-        /// A sync connect under the connection timeout that leaves the socket in blocking mode: ConnectAsync (or
-        /// Blocking = false) switches a .NET socket to non-blocking for good, after which every sync Send/Receive goes
-        /// through the runtime's emulation (measured: about 0.6x the throughput and 184 B allocated per request). The
-        /// timeout token disposes the socket, which aborts the blocking connect.
-        /// </summary>
-        private static void ConnectBlockingWithTimeout(Socket socket, IPEndPoint endPoint, CancellationToken timeoutToken)
-        {
-            var guard = new ConnectGuard(socket);
-            using (timeoutToken.UnsafeRegister(static state => ((ConnectGuard)state!).Expire(), guard))
-            {
-                try
-                {
-                    socket.Connect(endPoint);
-                }
-                catch (Exception e) when (e is SocketException or ObjectDisposedException && guard.Expired)
-                {
-                    throw new OperationCanceledException(timeoutToken);
-                }
-                if (!guard.TryFinish())
-                {
-                    throw new OperationCanceledException(timeoutToken);
-                }
-            }
-        }
-
-        /// <summary>Decides once whether a blocking connect finished or its timeout fired first.</summary>
-        private sealed class ConnectGuard(Socket socket)
-        {
-            private const int Running = 0, Finished = 1, TimedOut = 2;
-            private int _state;
-
-            public bool Expired => Volatile.Read(ref _state) == TimedOut;
-
-            public void Expire()
-            {
-                if (Interlocked.CompareExchange(ref _state, TimedOut, Running) == Running)
-                {
-                    socket.Dispose();
-                }
-            }
-
-            public bool TryFinish() => Interlocked.CompareExchange(ref _state, Finished, Running) == Running;
-        }
+        /// <summary>Starts the timer of a connect step (TCP or callback, then TLS): one reused token source.</summary>
+        private protected TimeoutScope StartConnectTimer(CancellationToken cancellationToken) => _connectTimer.Start(Timeout, cancellationToken);
 
         /// <summary>CPython's socket.create_connection: try each resolved address in turn, bind the source, Nagle off.</summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
@@ -184,7 +134,7 @@ namespace Http.Client
                     }
                     else if (timed)
                     {
-                        ConnectBlockingWithTimeout(socket, endPoint, cancellationToken);
+                        Timeouts.ConnectBlocking(socket, endPoint, cancellationToken);
                     }
                     else
                     {
@@ -228,32 +178,17 @@ namespace Http.Client
                 head.Append("Host: ").Append(authority).Append("\r\n");
             }
             byte[] request = [.. Encoding.ASCII.GetBytes(head.ToString()), .. _tunnelHeaderLines, .. "\r\n"u8];
-            if (_debugLevel > 0)
-            {
-                DebugLine("send: " + PythonRepr.Bytes(request));
-            }
+            Debug.Send(request);
             await transport.WriteAsync(async, request, cancellationToken).ConfigureAwait(false);
 
-            StatusLine status = await ResponseParser.ReadStatusLineAsync(transport, async, 0, null, cancellationToken).ConfigureAwait(false);
-            if (status.Status != 200)
+            var decoder = new ResponseHeadDecoder(Limits, tunnel: true, _debugLevel > 0 ? DebugOutput : null, previous: null);
+            ResponseHeadDecoder reply = await transport.ReadHeadAsync(async, decoder, Limits.MaxLineLength, cancellationToken).ConfigureAwait(false);
+            if (reply.Status != 200)
             {
                 transport.Close();
-                throw new IOException($"Tunnel connection failed: {status.Status} {status.Reason}");
+                throw new IOException($"Tunnel connection failed: {reply.Status} {reply.Reason}");
             }
-            var headers = new HttpMessage();
-            List<byte[]>? rawLines = _debugLevel > 0 ? new List<byte[]>() : null;
-            await ResponseParser.ReadHeaderBlockAsync(transport, async, headers, rawLines, cancellationToken).ConfigureAwait(false);
-            if (rawLines is not null)
-            {
-                foreach (byte[] line in rawLines)
-                {
-                    if (line.Length > 0 && !ResponseParser.IsBlankLine(line))
-                    {
-                        DebugLine("header: " + Encoding.Latin1.GetString(line));
-                    }
-                }
-            }
-            TunnelResponseHeaders = headers;
+            TunnelResponseHeaders = reply.Headers;
         }
     }
 }

@@ -17,13 +17,10 @@ namespace Http.Client
         /// </summary>
         private const int CombinedWriteThreshold = 16 * 1024;
 
-        private static readonly byte[] Crlf = { (byte)'\r', (byte)'\n' };
-
-        private static readonly byte[] LastChunkBytes = "0\r\n\r\n"u8.ToArray();
-
-        private static readonly byte[] ChunkEndAndLastChunkBytes = "\r\n0\r\n\r\n"u8.ToArray();
-
         private static ReadOnlySpan<byte> LastChunk => "0\r\n\r\n"u8;
+
+        /// <summary>CPython's debug lines for this connection (off unless <see cref="DebugLevel"/> is above 0).</summary>
+        private DebugLog Debug => new DebugLog(_debugLevel > 0 ? DebugOutput : null);
 
         private void WriteRequestHead(string method, string url, bool skipHost, bool skipAcceptEncoding)
         {
@@ -190,15 +187,15 @@ namespace Http.Client
             }
             catch
             {
-                _state = ConnectionState.Idle;
-                _head.Clear();
+                RejectRequest();
                 throw;
             }
         }
 
         /// <summary>
-        /// Writes the buffered head and the body (CPython's _send_output): a small byte body joins the head in one
-        /// write; streams, readers and chunk sequences follow piece by piece, chunk-framed when asked.
+        /// Writes the buffered head and the body (CPython's _send_output). Output collects in <c>_head</c> and leaves in
+        /// as few writes as the body allows: a bytes body up to <see cref="CombinedWriteThreshold"/> (framing and last chunk
+        /// included) joins the head; streams, readers and chunk sequences go out piece by piece as they are read.
         /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask SendOutputCore(bool async, RequestBody? body, bool chunked, CancellationToken cancellationToken)
@@ -206,57 +203,28 @@ namespace Http.Client
             _head.AppendCrlf();
             await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
             Transport transport = _transport!;
-            bool debug = _debugLevel > 0;
+            DebugLog debug = Debug;
             try
             {
-                if (debug)
+                debug.Send(_head.WrittenSpan);
+                if (body is not null)
                 {
-                    DebugLine("send: " + PythonRepr.Bytes(_head.WrittenSpan));
+                    if (body.Kind == RequestBodyKind.Bytes)
+                    {
+                        await SendPieceCore(async, transport, body.Bytes, chunked, CombinedWriteThreshold, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await FlushCore(async, transport, cancellationToken).ConfigureAwait(false);
+                        await SendPiecesCore(async, transport, body, chunked, cancellationToken).ConfigureAwait(false);
+                    }
+                    if (chunked)
+                    {
+                        debug.Send(LastChunk);
+                        _head.Append(LastChunk);
+                    }
                 }
-                if (body is null)
-                {
-                    await transport.WriteAsync(async, _head.Written, cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-                if (body.Kind == RequestBodyKind.Bytes)
-                {
-                    await SendBytesBodyCore(async, transport, body.Bytes, chunked, cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-                await transport.WriteAsync(async, _head.Written, cancellationToken).ConfigureAwait(false);
-                _head.Clear();
-                switch (body.Kind)
-                {
-                    case RequestBodyKind.Stream:
-                        if (debug)
-                        {
-                            DebugLine("reading a readable");
-                        }
-                        await SendStreamPiecesCore(async, transport, (Stream)body.Source!, chunked, cancellationToken).ConfigureAwait(false);
-                        break;
-                    case RequestBodyKind.Reader:
-                        await SendReaderPiecesCore(async, transport, (TextReader)body.Source!, chunked, cancellationToken).ConfigureAwait(false);
-                        break;
-                    case RequestBodyKind.MemoryChunks:
-                        foreach (ReadOnlyMemory<byte> piece in (IEnumerable<ReadOnlyMemory<byte>>)body.Source!)
-                        {
-                            await SendPieceCore(async, transport, piece, chunked, cancellationToken).ConfigureAwait(false);
-                        }
-                        break;
-                    case RequestBodyKind.ArrayChunks:
-                        foreach (byte[]? piece in (IEnumerable<byte[]?>)body.Source!)
-                        {
-                            await SendPieceCore(async, transport, piece, chunked, cancellationToken).ConfigureAwait(false);
-                        }
-                        break;
-                    case RequestBodyKind.AsyncChunks:
-                        await SendAsyncPiecesCore(async, transport, (IAsyncEnumerable<ReadOnlyMemory<byte>>)body.Source!, chunked, cancellationToken).ConfigureAwait(false);
-                        break;
-                }
-                if (chunked)
-                {
-                    await SendRawCore(async, transport, LastChunkBytes, cancellationToken).ConfigureAwait(false);
-                }
+                await FlushCore(async, transport, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (IsAbort(e) || e is not IOException)
             {
@@ -271,78 +239,34 @@ namespace Http.Client
             }
         }
 
+        /// <summary>A streamed body: each piece is sent (and shown) as soon as it is read, as CPython's send loop does.</summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-        private async ValueTask SendBytesBodyCore(bool async, Transport transport, ReadOnlyMemory<byte> data, bool chunked, CancellationToken cancellationToken)
+        private async ValueTask SendPiecesCore(bool async, Transport transport, RequestBody body, bool chunked, CancellationToken cancellationToken)
         {
-            bool debug = _debugLevel > 0;
-            if (data.IsEmpty)
+            switch (body.Kind)
             {
-                if (debug)
-                {
-                    DebugLine("Zero length chunk ignored");
-                }
-                if (chunked)
-                {
-                    if (debug)
+                case RequestBodyKind.Stream:
+                    Debug.Line("reading a readable");
+                    await SendStreamPiecesCore(async, transport, (Stream)body.Source!, chunked, cancellationToken).ConfigureAwait(false);
+                    break;
+                case RequestBodyKind.Reader:
+                    await SendReaderPiecesCore(async, transport, (TextReader)body.Source!, chunked, cancellationToken).ConfigureAwait(false);
+                    break;
+                case RequestBodyKind.MemoryChunks:
+                    foreach (ReadOnlyMemory<byte> piece in (IEnumerable<ReadOnlyMemory<byte>>)body.Source!)
                     {
-                        DebugLine("send: " + PythonRepr.Bytes(LastChunk));
+                        await SendStreamedPieceCore(async, transport, piece, chunked, cancellationToken).ConfigureAwait(false);
                     }
-                    _head.Append(LastChunk);
-                }
-                await transport.WriteAsync(async, _head.Written, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            int pieceStart = _head.Length;
-            if (chunked)
-            {
-                _head.AppendChunkSizeLine(data.Length);
-            }
-            if (data.Length <= CombinedWriteThreshold)
-            {
-                _head.Append(data.Span);
-                if (chunked)
-                {
-                    _head.AppendCrlf();
-                }
-                if (debug)
-                {
-                    DebugLine("send: " + PythonRepr.Bytes(_head.WrittenSpan.Slice(pieceStart)));
-                }
-                if (chunked)
-                {
-                    if (debug)
+                    break;
+                case RequestBodyKind.ArrayChunks:
+                    foreach (byte[]? piece in (IEnumerable<byte[]?>)body.Source!)
                     {
-                        DebugLine("send: " + PythonRepr.Bytes(LastChunk));
+                        await SendStreamedPieceCore(async, transport, piece, chunked, cancellationToken).ConfigureAwait(false);
                     }
-                    _head.Append(LastChunk);
-                }
-                await transport.WriteAsync(async, _head.Written, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            if (debug)
-            {
-                byte[] shown = new byte[_head.Length - pieceStart + data.Length + (chunked ? 2 : 0)];
-                _head.WrittenSpan.Slice(pieceStart).CopyTo(shown);
-                data.Span.CopyTo(shown.AsSpan(_head.Length - pieceStart));
-                if (chunked)
-                {
-                    shown[^2] = (byte)'\r';
-                    shown[^1] = (byte)'\n';
-                }
-                DebugLine("send: " + PythonRepr.Bytes(shown));
-            }
-            await transport.WriteAsync(async, _head.Written, cancellationToken).ConfigureAwait(false);
-            for (int offset = 0; offset < data.Length; offset += BlockSize)
-            {
-                await transport.WriteAsync(async, data.Slice(offset, Math.Min(BlockSize, data.Length - offset)), cancellationToken).ConfigureAwait(false);
-            }
-            if (chunked)
-            {
-                if (debug)
-                {
-                    DebugLine("send: " + PythonRepr.Bytes(LastChunk));
-                }
-                await transport.WriteAsync(async, ChunkEndAndLastChunkBytes, cancellationToken).ConfigureAwait(false);
+                    break;
+                case RequestBodyKind.AsyncChunks:
+                    await SendAsyncPiecesCore(async, transport, (IAsyncEnumerable<ReadOnlyMemory<byte>>)body.Source!, chunked, cancellationToken).ConfigureAwait(false);
+                    break;
             }
         }
 
@@ -361,7 +285,7 @@ namespace Http.Client
                     {
                         break;
                     }
-                    await SendPieceCore(async, transport, block.AsMemory(0, read), chunked, cancellationToken).ConfigureAwait(false);
+                    await SendStreamedPieceCore(async, transport, block.AsMemory(0, read), chunked, cancellationToken).ConfigureAwait(false);
                 }
             }
             finally
@@ -373,11 +297,8 @@ namespace Http.Client
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask SendReaderPiecesCore(bool async, Transport transport, TextReader source, bool chunked, CancellationToken cancellationToken)
         {
-            if (_debugLevel > 0)
-            {
-                DebugLine("reading a readable");
-                DebugLine("encoding file using iso-8859-1");
-            }
+            Debug.Line("reading a readable");
+            Debug.Line("encoding file using iso-8859-1");
             char[] chars = ArrayPool<char>.Shared.Rent(BlockSize);
             byte[] bytes = ArrayPool<byte>.Shared.Rent(BlockSize);
             try
@@ -397,7 +318,7 @@ namespace Http.Client
                         throw HttpSyntax.Latin1Error(new string(chars, 0, read), bad);
                     }
                     int count = Encoding.Latin1.GetBytes(chars, 0, read, bytes, 0);
-                    await SendPieceCore(async, transport, bytes.AsMemory(0, count), chunked, cancellationToken).ConfigureAwait(false);
+                    await SendStreamedPieceCore(async, transport, bytes.AsMemory(0, count), chunked, cancellationToken).ConfigureAwait(false);
                 }
             }
             finally
@@ -415,7 +336,7 @@ namespace Http.Client
             {
                 while (async ? await enumerator.MoveNextAsync().ConfigureAwait(false) : enumerator.MoveNextAsync().AsTask().GetAwaiter().GetResult())
                 {
-                    await SendPieceCore(async, transport, enumerator.Current, chunked, cancellationToken).ConfigureAwait(false);
+                    await SendStreamedPieceCore(async, transport, enumerator.Current, chunked, cancellationToken).ConfigureAwait(false);
                 }
             }
             finally
@@ -431,80 +352,69 @@ namespace Http.Client
             }
         }
 
-        /// <summary>
-        /// Sends one body piece: CPython sends one write per piece (one chunk when chunked) and skips empty ones.
-        /// A piece larger than <see cref="BlockSize"/> stays one chunk on the wire but goes out in BlockSize writes,
-        /// so a huge piece is never copied into one frame.
-        /// </summary>
+        /// <summary>One piece of a streamed body, on the wire before the next is read: one write per chunk when chunked.</summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-        private async ValueTask SendPieceCore(bool async, Transport transport, ReadOnlyMemory<byte> piece, bool chunked, CancellationToken cancellationToken)
+        private async ValueTask SendStreamedPieceCore(bool async, Transport transport, ReadOnlyMemory<byte> piece, bool chunked, CancellationToken cancellationToken)
         {
-            if (piece.IsEmpty)
-            {
-                if (_debugLevel > 0)
-                {
-                    DebugLine("Zero length chunk ignored");
-                }
-                return;
-            }
-            if (piece.Length <= BlockSize)
-            {
-                if (!chunked)
-                {
-                    await SendRawCore(async, transport, piece, cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-                _head.Clear();
-                _head.AppendChunkSizeLine(piece.Length);
-                _head.Append(piece.Span);
-                _head.AppendCrlf();
-                await SendRawCore(async, transport, _head.Written, cancellationToken).ConfigureAwait(false);
-                _head.Clear();
-                return;
-            }
-            if (_debugLevel > 0)
-            {
-                var shown = new byte[piece.Length + (chunked ? 20 : 0)];
-                int length = 0;
-                if (chunked)
-                {
-                    piece.Length.TryFormat(shown, out length, "X", System.Globalization.CultureInfo.InvariantCulture);
-                    shown[length++] = (byte)'\r';
-                    shown[length++] = (byte)'\n';
-                }
-                piece.Span.CopyTo(shown.AsSpan(length));
-                length += piece.Length;
-                if (chunked)
-                {
-                    shown[length++] = (byte)'\r';
-                    shown[length++] = (byte)'\n';
-                }
-                DebugLine("send: " + PythonRepr.Bytes(shown.AsSpan(0, length)));
-            }
+            // Unframed pieces go straight out (copy limit 0: nothing is queued, and _head, where Send(Stream) may find a
+            // head being built, is left alone); a chunk is framed in _head and leaves in one write.
+            await SendPieceCore(async, transport, piece, chunked, chunked ? BlockSize : 0, cancellationToken).ConfigureAwait(false);
             if (chunked)
             {
-                _head.Clear();
-                _head.AppendChunkSizeLine(piece.Length);
-                await transport.WriteAsync(async, _head.Written, cancellationToken).ConfigureAwait(false);
-                _head.Clear();
-            }
-            for (int offset = 0; offset < piece.Length; offset += BlockSize)
-            {
-                await transport.WriteAsync(async, piece.Slice(offset, Math.Min(BlockSize, piece.Length - offset)), cancellationToken).ConfigureAwait(false);
-            }
-            if (chunked)
-            {
-                await transport.WriteAsync(async, Crlf, cancellationToken).ConfigureAwait(false);
+                await FlushCore(async, transport, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        private ValueTask SendRawCore(bool async, Transport transport, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        /// <summary>
+        /// One body piece as CPython's send() sees it: shown once (framed when chunked), empty pieces skipped. Its framing,
+        /// and the piece itself up to <paramref name="copyLimit"/> bytes, join the output pending in <c>_head</c>; a larger
+        /// piece goes out from the caller's memory in <see cref="BlockSize"/> writes, never copied.
+        /// </summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+        private async ValueTask SendPieceCore(bool async, Transport transport, ReadOnlyMemory<byte> piece, bool chunked, int copyLimit, CancellationToken cancellationToken)
         {
-            if (_debugLevel > 0)
+            if (piece.IsEmpty)
             {
-                DebugLine("send: " + PythonRepr.Bytes(data.Span));
+                Debug.Line("Zero length chunk ignored");
+                return;
             }
-            return transport.WriteAsync(async, data, cancellationToken);
+            int framing = _head.Length;
+            if (chunked)
+            {
+                _head.AppendChunkSizeLine(piece.Length);
+            }
+            Debug.Send(_head.WrittenSpan.Slice(framing), piece.Span, chunked ? "\r\n"u8 : default);
+            if (piece.Length <= copyLimit)
+            {
+                _head.Append(piece.Span);
+            }
+            else
+            {
+                if (copyLimit > 0)
+                {
+                    await FlushCore(async, transport, cancellationToken).ConfigureAwait(false);
+                }
+                for (int offset = 0; offset < piece.Length; offset += BlockSize)
+                {
+                    await transport.WriteAsync(async, piece.Slice(offset, Math.Min(BlockSize, piece.Length - offset)), cancellationToken).ConfigureAwait(false);
+                }
+            }
+            if (chunked)
+            {
+                _head.AppendCrlf();
+            }
+        }
+
+        /// <summary>Writes the output pending in <c>_head</c>, if any, in one write.</summary>
+        private ValueTask FlushCore(bool async, Transport transport, CancellationToken cancellationToken)
+        {
+            if (_head.Length == 0)
+            {
+                return default;
+            }
+            ReadOnlyMemory<byte> pending = _head.Written;
+            _head.Clear();
+            return transport.WriteAsync(async, pending, cancellationToken);
         }
 
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
@@ -513,7 +423,8 @@ namespace Http.Client
             await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
             try
             {
-                await SendRawCore(async, _transport!, data, cancellationToken).ConfigureAwait(false);
+                Debug.Send(data.Span);
+                await _transport!.WriteAsync(async, data, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (IsAbort(e))
             {
@@ -527,11 +438,8 @@ namespace Http.Client
         private async ValueTask SendStreamCore(bool async, Stream data, CancellationToken cancellationToken)
         {
             await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
-            if (_debugLevel > 0)
-            {
-                DebugLine("send: " + data);
-                DebugLine("sending a readable");
-            }
+            Debug.Send(data);
+            Debug.Line("sending a readable");
             try
             {
                 await SendStreamPiecesCore(async, _transport!, data, false, cancellationToken).ConfigureAwait(false);

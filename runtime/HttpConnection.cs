@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Net;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Http.Client.Internal;
@@ -27,12 +26,12 @@ namespace Http.Client
         public const int DefaultPort = 80;
 
         /// <summary>CPython's default <c>blocksize</c>: bytes (or characters) read per piece from a stream body.</summary>
-        private const int DefaultBlockSize = 8192;
+        private protected const int DefaultBlockSize = 8192;
 
         private readonly int _defaultPort;
         private readonly RequestHeadWriter _head = new RequestHeadWriter();
-        private ConnectionState _state;
         private Transport? _transport;
+        private HttpConnectionLimits _limits = new HttpConnectionLimits();
         private HttpResponse? _pendingResponse;
         private string? _method;
         private int _debugLevel;
@@ -41,6 +40,7 @@ namespace Http.Client
         private int _tunnelPort;
         private byte[] _tunnelHeaderLines = Array.Empty<byte>(); // the caller's CONNECT header lines, validated and encoded
         private bool _tunnelHeadersHaveHost;
+        private TimeoutTimer _connectTimer;
         private string? _hostHeaderValue; // the automatic Host value, cached; SetTunnel resets it
 
         /// <summary>
@@ -126,11 +126,6 @@ namespace Http.Client
 
         /// <summary>True while the connection holds an open transport.</summary>
         public bool IsConnected => _transport is { IsClosed: false };
-
-        /// <summary>CPython's state name, as exceptions carry it.</summary>
-        internal string StateName => NameOf(_state);
-
-        internal ConnectionState State => _state;
 
         /// <summary>Sets <see cref="DebugLevel"/> (Python's <c>set_debuglevel</c>).</summary>
         /// <param name="level">Above 0 enables the debug lines.</param>
@@ -223,21 +218,17 @@ namespace Http.Client
             ArgumentNullException.ThrowIfNull(method);
             ArgumentNullException.ThrowIfNull(url);
             ForgetFinishedResponse();
-            if (_state != ConnectionState.Idle)
-            {
-                throw new CannotSendRequestException(NameOf(_state));
-            }
+            Move(ConnectionOp.PutRequest);
             try
             {
                 WriteRequestHead(method, url, skipHost, skipAcceptEncoding);
             }
             catch
             {
-                _head.Clear();
+                RejectRequest();
                 throw;
             }
             _method = method;
-            _state = ConnectionState.RequestStarted;
         }
 
         /// <summary>
@@ -252,10 +243,7 @@ namespace Http.Client
         {
             ArgumentNullException.ThrowIfNull(name);
             ArgumentNullException.ThrowIfNull(values);
-            if (_state != ConnectionState.RequestStarted)
-            {
-                throw new CannotSendHeaderException(NameOf(_state));
-            }
+            Move(ConnectionOp.PutHeader);
             int mark = _head.Length;
             try
             {
@@ -277,10 +265,7 @@ namespace Http.Client
         {
             ArgumentNullException.ThrowIfNull(name);
             ArgumentNullException.ThrowIfNull(values);
-            if (_state != ConnectionState.RequestStarted)
-            {
-                throw new CannotSendHeaderException(NameOf(_state));
-            }
+            Move(ConnectionOp.PutHeader);
             int mark = _head.Length;
             try
             {
@@ -326,12 +311,9 @@ namespace Http.Client
         public void Send(ReadOnlySpan<byte> data)
         {
             EnsureOpenCore(false, default).GetAwaiter().GetResult();
-            if (_debugLevel > 0)
-            {
-                DebugLine("send: " + PythonRepr.Bytes(data));
-            }
             try
             {
+                Debug.Send(data);
                 _transport!.Write(data);
             }
             catch (Exception e) when (IsAbort(e))
@@ -388,7 +370,7 @@ namespace Http.Client
         /// <summary>Closes the transport and any pending response, discards a half-built request; state becomes Idle.</summary>
         public void Close()
         {
-            _state = ConnectionState.Idle;
+            Move(ConnectionOp.Close);
             _head.Release();
             Transport? transport = _transport;
             _transport = null;
@@ -418,6 +400,17 @@ namespace Http.Client
             return default;
         }
 
+        /// <summary>
+        /// Bounds on what the server may send: line length, header count and bytes, interim responses, trailers, chunk
+        /// extensions (CPython's values by default), and whether <see cref="Timeout"/> bounds the whole response head.
+        /// Obeyed by responses and the CONNECT reply.
+        /// </summary>
+        public HttpConnectionLimits Limits
+        {
+            get => _limits;
+            set => _limits = value ?? throw new ArgumentNullException(nameof(value));
+        }
+
         /// <summary>The last response's headers: the next response reuses their strings and array when it repeats them.</summary>
         internal HttpMessage? PreviousHeaders { get; set; }
 
@@ -431,15 +424,6 @@ namespace Http.Client
         }
 
         internal static bool IsAbort(Exception e) => e is TimeoutException || e is OperationCanceledException;
-
-        internal void DebugLine(string line) => DebugOutput.WriteLine(line);
-
-        private static string NameOf(ConnectionState state) => state switch
-        {
-            ConnectionState.Idle => "Idle",
-            ConnectionState.RequestStarted => "Request-started",
-            _ => "Request-sent",
-        };
 
         private void ForgetFinishedResponse()
         {
@@ -495,10 +479,7 @@ namespace Http.Client
                     }
                     else if (body is not null)
                     {
-                        if (_debugLevel > 0)
-                        {
-                            DebugLine("Unable to determine size of " + body);
-                        }
+                        Debug.Line("Unable to determine size of ", body);
                         encodeChunked = true;
                         WriteHeader(HeaderNames.TransferEncoding, "chunked");
                     }
@@ -517,9 +498,7 @@ namespace Http.Client
             }
             catch
             {
-                // README difference 1: a rejected request leaves nothing behind.
-                _head.Clear();
-                _state = ConnectionState.Idle;
+                RejectRequest();
                 throw;
             }
             await EndHeadersCore(async, body, encodeChunked, cancellationToken).ConfigureAwait(false);
@@ -533,30 +512,20 @@ namespace Http.Client
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask EndHeadersCore(bool async, RequestBody? body, bool encodeChunked, CancellationToken cancellationToken)
         {
-            if (_state != ConnectionState.RequestStarted)
+            Move(ConnectionOp.EndHeaders);
+            try
             {
-                throw new CannotSendHeaderException(NameOf(_state));
-            }
-            if (cancellationToken.IsCancellationRequested)
-            {
-                _head.Clear();
-                _state = ConnectionState.Idle;
                 cancellationToken.ThrowIfCancellationRequested();
-            }
-            if (body is { Kind: RequestBodyKind.Text })
-            {
-                try
+                if (body is { Kind: RequestBodyKind.Text })
                 {
                     body = RequestBody.FromBytes(HttpSyntax.EncodeBodyLatin1((string)body.Source!));
                 }
-                catch
-                {
-                    _head.Clear();
-                    _state = ConnectionState.Idle;
-                    throw;
-                }
             }
-            _state = ConnectionState.RequestSent;
+            catch
+            {
+                RejectRequest();
+                throw;
+            }
             await SendOutputCore(async, body, encodeChunked, cancellationToken).ConfigureAwait(false);
         }
 
@@ -565,19 +534,16 @@ namespace Http.Client
         {
             cancellationToken.ThrowIfCancellationRequested();
             ForgetFinishedResponse();
-            if (_state != ConnectionState.RequestSent || _pendingResponse is not null)
-            {
-                throw new ResponseNotReadyException(NameOf(_state));
-            }
+            Move(ConnectionOp.GetResponse);
             Transport? transport = _transport;
             if (transport is null)
             {
                 throw new NotConnectedException("The connection has no open transport.");
             }
-            var response = new HttpResponse(this, transport, _method, _debugLevel > 0 ? _debugLevel : 0, _debugLevel > 0 ? DebugOutput : null);
+            var response = new HttpResponse(this, transport);
             try
             {
-                await response.BeginCore(async, cancellationToken).ConfigureAwait(false);
+                await response.BeginCore(async, _method, Limits, _debugLevel > 0 ? DebugOutput : null, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -586,7 +552,7 @@ namespace Http.Client
                 Close();
                 throw;
             }
-            _state = ConnectionState.Idle;
+            Move(ConnectionOp.ResponseHeadRead);
             if (response.WillClose)
             {
                 // The response takes the transport; the next request opens a new one.

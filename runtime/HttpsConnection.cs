@@ -9,312 +9,283 @@ using System.Threading;
 using System.Threading.Tasks;
 using Http.Client.Internal;
 
-namespace Http.Client;
-
-/// <summary>
-/// An HTTP/1.1 connection over TLS: Python's <c>http.client.HTTPSConnection</c>. Everything
-/// <see cref="HttpConnection"/> does (requests, responses, keep-alive, <see cref="HttpConnection.SetTunnel"/>)
-/// works the same way; the transport is wrapped in an <see cref="SslStream"/> right after it opens, and,
-/// when a tunnel is set, after the proxy has accepted the <c>CONNECT</c>, so TLS runs end to end with
-/// the tunnel's target host.
-/// </summary>
-/// <remarks>
-/// <para>
-/// Without <see cref="SslClientAuthenticationOptions"/> the connection verifies the server as a browser
-/// would: the certificate chain must end at one of the system's trusted roots and must name the host
-/// (<see cref="HttpConnection.Host"/>, or the tunnel host when tunnelling), which is also sent as SNI. It
-/// offers ALPN <c>http/1.1</c> and TLS 1.2 and 1.3.
-/// </para>
-/// <para>
-/// Options given to the constructor replace those defaults as a whole, as a custom <c>SSLContext</c> does
-/// in Python: they are used as given (trust, callbacks, client certificates, protocols, ALPN), except
-/// that an empty <see cref="SslClientAuthenticationOptions.TargetHost"/> is filled in with the host the
-/// connection verifies. The caller's object is never modified; it is copied for each handshake.
-/// </para>
-/// <para>
-/// A handshake or verification failure throws <see cref="AuthenticationException"/> whose message names the
-/// host and the reason (for example <c>UntrustedRoot</c> or <c>RemoteCertificateNameMismatch</c>); the
-/// transport is closed and the next request opens a new one.
-/// </para>
-/// <example>
-/// <code>
-/// using var connection = new HttpsConnection("www.python.org");
-/// connection.Request("GET", "/");
-/// using var response = connection.GetResponse();
-/// Console.WriteLine($"{response.Status} {response.Reason}");
-/// </code>
-/// </example>
-/// </remarks>
-public class HttpsConnection : HttpConnection
+namespace Http.Client
 {
-    /// <summary>The default HTTPS port, 443 (Python's <c>HTTPS_PORT</c>).</summary>
-    public new const int DefaultPort = 443;
-
-    private readonly SslClientAuthenticationOptions? _sslOptions;
-
     /// <summary>
-    /// Creates a connection to <paramref name="host"/> over TLS; nothing is sent until the first request
-    /// or <see cref="HttpConnection.Connect"/>.
+    /// An HTTP/1.1 connection over TLS: Python's <c>http.client.HTTPSConnection</c>. Everything
+    /// <see cref="HttpConnection"/> does (requests, responses, keep-alive, <see cref="HttpConnection.SetTunnel"/>)
+    /// works the same way; the transport is wrapped in an <see cref="SslStream"/> right after it opens, and,
+    /// when a tunnel is set, after the proxy has accepted the <c>CONNECT</c>, so TLS runs end to end with
+    /// the tunnel's target host.
     /// </summary>
-    /// <param name="host">
-    /// The server's host name or IP address, optionally with <c>:port</c> (an IPv6 address in brackets). When
-    /// a tunnel is set, this is the proxy.
-    /// </param>
-    /// <param name="port">The port; when null, the port in <paramref name="host"/> or else <see cref="DefaultPort"/>.</param>
-    /// <param name="timeout">Limit for connecting (the TLS handshake included) and for each blocking operation; null means none.</param>
-    /// <param name="sourceAddress">The local address (and port, 0 for any) to connect from; null lets the system choose.</param>
-    /// <param name="blockSize">The size of the pieces in which stream and chunked bodies are sent.</param>
-    /// <param name="sslOptions">
-    /// TLS settings replacing the defaults (system roots, host-name verification, SNI, ALPN <c>http/1.1</c>,
-    /// TLS 1.2 and 1.3): a custom trust store or validation callback, client certificates, protocols. Null keeps
-    /// the defaults. The object is copied for each handshake and never modified.
-    /// </param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="blockSize"/> is not positive.</exception>
-    /// <exception cref="InvalidUrlException">The port in <paramref name="host"/> is not a number.</exception>
-    public HttpsConnection(
-        string host,
-        int? port = null,
-        TimeSpan? timeout = null,
-        IPEndPoint? sourceAddress = null,
-        int blockSize = 8192,
-        SslClientAuthenticationOptions? sslOptions = null)
-        : base(host, port, timeout, sourceAddress, blockSize, DefaultPort)
+    /// <remarks>
+    /// <para>
+    /// Without <see cref="SslClientAuthenticationOptions"/> the connection verifies the server as a browser
+    /// would: the certificate chain must end at one of the system's trusted roots and must name the host
+    /// (<see cref="HttpConnection.Host"/>, or the tunnel host when tunnelling), which is also sent as SNI. It
+    /// offers ALPN <c>http/1.1</c> and TLS 1.2 and 1.3.
+    /// </para>
+    /// <para>
+    /// Options given to the constructor replace those defaults as a whole, as a custom <c>SSLContext</c> does
+    /// in Python: they are used as given (trust, callbacks, client certificates, protocols, ALPN), except
+    /// that an empty <see cref="SslClientAuthenticationOptions.TargetHost"/> is filled in with the host the
+    /// connection verifies. The caller's object is never modified; it is copied for each handshake.
+    /// </para>
+    /// <para>
+    /// A handshake or verification failure throws <see cref="AuthenticationException"/> whose message names the
+    /// host and the reason (for example <c>UntrustedRoot</c> or <c>RemoteCertificateNameMismatch</c>); the
+    /// transport is closed and the next request opens a new one.
+    /// </para>
+    /// <example>
+    /// <code>
+    /// using var connection = new HttpsConnection("www.python.org");
+    /// connection.Request("GET", "/");
+    /// using var response = connection.GetResponse();
+    /// Console.WriteLine($"{response.Status} {response.Reason}");
+    /// </code>
+    /// </example>
+    /// </remarks>
+    public class HttpsConnection : HttpConnection
     {
-        _sslOptions = sslOptions;
-    }
+        /// <summary>The default HTTPS port, 443 (Python's <c>HTTPS_PORT</c>).</summary>
+        public new const int DefaultPort = 443;
 
-    /// <summary>The TLS settings given to the constructor, or null when the defaults apply.</summary>
-    public SslClientAuthenticationOptions? SslOptions => _sslOptions;
+        private readonly SslClientAuthenticationOptions? _sslOptions;
 
-    /// <summary>
-    /// The TLS version of the most recent successful handshake, or null before one (and while a new
-    /// transport is being opened). It stays readable after <see cref="HttpConnection.Close"/>.
-    /// </summary>
-    public SslProtocols? NegotiatedTlsProtocol { get; private set; }
-
-    /// <summary>
-    /// The ALPN protocol the server chose in the most recent successful handshake (<c>http/1.1</c> with the
-    /// defaults, when the server supports ALPN), an empty protocol when none was agreed, or null before a handshake.
-    /// </summary>
-    public SslApplicationProtocol? NegotiatedApplicationProtocol { get; private set; }
-
-    /// <summary>
-    /// The certificate the server presented in the most recent successful handshake (a copy, which stays
-    /// valid after the transport closes), or null before one.
-    /// </summary>
-    public X509Certificate2? RemoteCertificate { get; private set; }
-
-    /// <summary>
-    /// Runs the TLS handshake over the freshly opened transport (inside the tunnel when one is set) and
-    /// returns the encrypted stream the connection uses from then on.
-    /// </summary>
-    /// <param name="transport">The open transport: a TCP stream to the server, or to the proxy after its 200 reply.</param>
-    /// <param name="targetHost">The host to verify and to send as SNI: the tunnel host when tunnelling, else <see cref="HttpConnection.Host"/>.</param>
-    /// <param name="async">Whether to run the handshake asynchronously.</param>
-    /// <param name="cancellationToken">Cancels an asynchronous handshake.</param>
-    /// <returns>An authenticated <see cref="SslStream"/> that owns <paramref name="transport"/>.</returns>
-    /// <exception cref="AuthenticationException">
-    /// The handshake failed (including a peer that closed the connection or did not speak TLS) or the server's
-    /// certificate was not accepted.
-    /// </exception>
-    /// <exception cref="TimeoutException">The handshake did not finish within <see cref="HttpConnection.Timeout"/>.</exception>
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private protected override async ValueTask<Stream> WrapTransportAsync(
-        Stream transport, string targetHost, bool async, CancellationToken cancellationToken)
-    {
-        ForgetSession();
-        cancellationToken.ThrowIfCancellationRequested();
-
-        // A caller's validation callback reports why the certificate failed the built-in checks here, so
-        // its rejection can still say why (SslStream's message then does not).
-        string? certificateProblems = null;
-        var options = CreateHandshakeOptions(targetHost, problems => certificateProblems = problems);
-        var tls = new SslStream(transport, leaveInnerStreamOpen: false);
-        try
+        /// <summary>
+        /// Creates a connection to <paramref name="host"/> over TLS; nothing is sent until the first request
+        /// or <see cref="HttpConnection.Connect"/>.
+        /// </summary>
+        /// <param name="host">
+        /// The server's host name or IP address, optionally with <c>:port</c> (an IPv6 address in brackets). When
+        /// a tunnel is set, this is the proxy.
+        /// </param>
+        /// <param name="port">The port; when null, the port in <paramref name="host"/> or else <see cref="DefaultPort"/>.</param>
+        /// <param name="timeout">Limit for connecting (the TLS handshake included) and for each blocking operation; null means none.</param>
+        /// <param name="sourceAddress">The local address (and port, 0 for any) to connect from; null lets the system choose.</param>
+        /// <param name="blockSize">The size of the pieces in which stream and chunked bodies are sent.</param>
+        /// <param name="sslOptions">
+        /// TLS settings replacing the defaults (system roots, host-name verification, SNI, ALPN <c>http/1.1</c>,
+        /// TLS 1.2 and 1.3): a custom trust store or validation callback, client certificates, protocols. Null keeps
+        /// the defaults. The object is copied for each handshake and never modified.
+        /// </param>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="blockSize"/> is not positive.</exception>
+        /// <exception cref="InvalidUrlException">The port in <paramref name="host"/> is not a number.</exception>
+        public HttpsConnection(
+            string host,
+            int? port = null,
+            TimeSpan? timeout = null,
+            IPEndPoint? sourceAddress = null,
+            int blockSize = DefaultBlockSize,
+            SslClientAuthenticationOptions? sslOptions = null)
+            : base(host, port, timeout, sourceAddress, blockSize, DefaultPort)
         {
-            await AuthenticateAsync(tls, options, HasReadTimeout(transport), async, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is AuthenticationException || (e is IOException && !Transport.IsSocketTimeout(e)))
-        {
-            // A peer that hangs up or answers with something other than TLS fails the handshake too: one
-            // exception type for "no TLS session", with SslStream's reason kept in the message.
-            await DisposeQuietlyAsync(tls, async).ConfigureAwait(false);
-            throw new AuthenticationException(DescribeFailure(targetHost, e, certificateProblems), e);
-        }
-        catch
-        {
-            await DisposeQuietlyAsync(tls, async).ConfigureAwait(false);
-            throw;
+            _sslOptions = sslOptions;
         }
 
-        NegotiatedTlsProtocol = tls.SslProtocol;
-        NegotiatedApplicationProtocol = tls.NegotiatedApplicationProtocol;
-        if (tls.RemoteCertificate is { } certificate)
-        {
-            // A copy: SslStream disposes its own certificate when the transport closes.
-            RemoteCertificate = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        }
-        return tls;
-    }
+        /// <summary>The TLS settings given to the constructor, or null when the defaults apply.</summary>
+        public SslClientAuthenticationOptions? SslOptions => _sslOptions;
 
-    // The handshake under the connection's Timeout, as every other blocking step: the synchronous path relies
-    // on the socket's own read/write timeouts (the transport has set them) when the stream supports them;
-    // the asynchronous path, and a synchronous one over a stream without timeouts, run under a timer.
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask AuthenticateAsync(SslStream tls, SslClientAuthenticationOptions options, bool streamTimesOut,
-        bool async, CancellationToken cancellationToken)
-    {
-        if (!async && (Timeout is null || streamTimesOut))
+        /// <summary>
+        /// The TLS version of the most recent successful handshake, or null before one (and while a new
+        /// transport is being opened). It stays readable after <see cref="HttpConnection.Close"/>.
+        /// </summary>
+        public SslProtocols? NegotiatedTlsProtocol { get; private set; }
+
+        /// <summary>
+        /// The ALPN protocol the server chose in the most recent successful handshake (<c>http/1.1</c> with the
+        /// defaults, when the server supports ALPN), an empty protocol when none was agreed, or null before a handshake.
+        /// </summary>
+        public SslApplicationProtocol? NegotiatedApplicationProtocol { get; private set; }
+
+        /// <summary>
+        /// The certificate the server presented in the most recent successful handshake (a copy, which stays
+        /// valid after the transport closes), or null before one.
+        /// </summary>
+        public X509Certificate2? RemoteCertificate { get; private set; }
+
+        /// <summary>
+        /// Runs the TLS handshake over the freshly opened transport (inside the tunnel when one is set) and
+        /// returns the encrypted stream the connection uses from then on.
+        /// </summary>
+        /// <param name="transport">The open transport: a TCP stream to the server, or to the proxy after its 200 reply.</param>
+        /// <param name="targetHost">The host to verify and to send as SNI: the tunnel host when tunnelling, else <see cref="HttpConnection.Host"/>.</param>
+        /// <param name="async">Whether to run the handshake asynchronously.</param>
+        /// <param name="cancellationToken">Cancels an asynchronous handshake.</param>
+        /// <returns>An authenticated <see cref="SslStream"/> that owns <paramref name="transport"/>.</returns>
+        /// <exception cref="AuthenticationException">
+        /// The handshake failed (including a peer that closed the connection or did not speak TLS) or the server's
+        /// certificate was not accepted.
+        /// </exception>
+        /// <exception cref="TimeoutException">The handshake did not finish within <see cref="HttpConnection.Timeout"/>.</exception>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+        private protected override async ValueTask<Stream> WrapTransportAsync(
+            Stream transport, string targetHost, bool async, CancellationToken cancellationToken)
+        {
+            ForgetSession();
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // A caller's validation callback reports why the certificate failed the built-in checks here, so
+            // its rejection can still say why (SslStream's message then does not).
+            string? certificateProblems = null;
+            SslClientAuthenticationOptions options = CreateHandshakeOptions(targetHost, problems => certificateProblems = problems);
+            var tls = new SslStream(transport, leaveInnerStreamOpen: false);
+            try
+            {
+                await AuthenticateAsync(tls, options, !async && Timeouts.TryApply(transport, Timeout), async, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AuthenticationException or IOException)
+            {
+                // A peer that hangs up or answers with something other than TLS fails the handshake too: one
+                // exception type for "no TLS session", with SslStream's reason kept in the message.
+                await DisposeQuietlyAsync(tls, async).ConfigureAwait(false);
+                throw new AuthenticationException(DescribeFailure(targetHost, e, certificateProblems), e);
+            }
+            catch
+            {
+                await DisposeQuietlyAsync(tls, async).ConfigureAwait(false);
+                throw;
+            }
+
+            NegotiatedTlsProtocol = tls.SslProtocol;
+            NegotiatedApplicationProtocol = tls.NegotiatedApplicationProtocol;
+            if (tls.RemoteCertificate is { } certificate)
+            {
+                // A copy: SslStream disposes its own certificate when the transport closes.
+                RemoteCertificate = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+            }
+            return tls;
+        }
+
+        // The handshake under the connection's Timeout, as every other blocking step (see Timeouts).
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+        private async ValueTask AuthenticateAsync(SslStream tls, SslClientAuthenticationOptions options, bool blocking,
+            bool async, CancellationToken cancellationToken)
+        {
+            using TimeoutScope scope = blocking ? TimeoutScope.Blocking : StartConnectTimer(cancellationToken);
+            try
+            {
+                if (blocking)
+                {
+                    tls.AuthenticateAsClient(options);
+                }
+                else if (async)
+                {
+                    await tls.AuthenticateAsClientAsync(options, scope.Token).ConfigureAwait(false);
+                }
+                else
+                {
+                    tls.AuthenticateAsClientAsync(options, scope.Token).GetAwaiter().GetResult();
+                }
+            }
+            catch (Exception e) when (scope.Expired(e))
+            {
+                throw Timeouts.Error(e);
+            }
+        }
+
+        // Not disposed: the caller may still hold the previous certificate.
+        private void ForgetSession()
+        {
+            NegotiatedTlsProtocol = null;
+            NegotiatedApplicationProtocol = null;
+            RemoteCertificate = null;
+        }
+
+        // The options for one handshake. Defaults mirror Python's default context (system roots, host-name
+        // check, SNI) plus its ALPN http/1.1; the caller's options are copied so that filling in TargetHost
+        // or wrapping the callback never touches the caller's object, which may serve other connections.
+        internal SslClientAuthenticationOptions CreateHandshakeOptions(string targetHost, Action<string> reportProblems)
+        {
+            SslClientAuthenticationOptions? user = _sslOptions;
+            if (user is null)
+            {
+                return new SslClientAuthenticationOptions
+                {
+                    TargetHost = targetHost,
+                    ApplicationProtocols = new List<SslApplicationProtocol> { SslApplicationProtocol.Http11 },
+                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                };
+            }
+
+            RemoteCertificateValidationCallback? callback = user.RemoteCertificateValidationCallback;
+            var copy = new SslClientAuthenticationOptions
+            {
+                AllowRenegotiation = user.AllowRenegotiation,
+                AllowTlsResume = user.AllowTlsResume,
+                ApplicationProtocols = user.ApplicationProtocols is null ? null : new List<SslApplicationProtocol>(user.ApplicationProtocols),
+                CertificateChainPolicy = user.CertificateChainPolicy,
+                CertificateRevocationCheckMode = user.CertificateRevocationCheckMode,
+                CipherSuitesPolicy = user.CipherSuitesPolicy,
+                ClientCertificateContext = user.ClientCertificateContext,
+                ClientCertificates = user.ClientCertificates,
+                EnabledSslProtocols = user.EnabledSslProtocols,
+                EncryptionPolicy = user.EncryptionPolicy,
+                LocalCertificateSelectionCallback = user.LocalCertificateSelectionCallback,
+                TargetHost = string.IsNullOrEmpty(user.TargetHost) ? targetHost : user.TargetHost,
+                // Without a callback of the caller's, SslStream's own checks run and name the reason themselves.
+                RemoteCertificateValidationCallback = callback is null
+                    ? null
+                    : (sender, certificate, chain, errors) =>
+                    {
+                        if (errors != SslPolicyErrors.None)
+                        {
+                            reportProblems(DescribeProblems(errors, chain));
+                        }
+                        return callback(sender, certificate, chain, errors);
+                    },
+            };
+            if (OperatingSystem.IsLinux() || OperatingSystem.IsWindows())
+            {
+                // Settable only where the platform's TLS stack honours them.
+                copy.AllowRsaPssPadding = user.AllowRsaPssPadding;
+                copy.AllowRsaPkcs1Padding = user.AllowRsaPkcs1Padding;
+            }
+            return copy;
+        }
+
+        // "RemoteCertificateChainErrors: UntrustedRoot", in the words SslStream itself uses.
+        private static string DescribeProblems(SslPolicyErrors errors, X509Chain? chain)
+        {
+            string problems = errors.ToString();
+            if ((errors & SslPolicyErrors.RemoteCertificateChainErrors) != 0 && chain is not null && chain.ChainStatus.Length > 0)
+            {
+                var statuses = new List<string>();
+                foreach (X509ChainStatus status in chain.ChainStatus)
+                {
+                    statuses.Add(status.Status.ToString());
+                }
+                problems += ": " + string.Join(", ", statuses);
+            }
+            return problems;
+        }
+
+        private static string DescribeFailure(string targetHost, Exception error, string? certificateProblems)
+        {
+            string message = $"TLS handshake with {targetHost} failed: {error.Message}";
+            // After a caller's callback said no, SslStream's message does not say why the built-in checks failed.
+            return certificateProblems is null ? message : $"{message} (certificate problems: {certificateProblems})";
+        }
+
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+        private static async ValueTask DisposeQuietlyAsync(SslStream tls, bool async)
         {
             try
             {
-                tls.AuthenticateAsClient(options);
-                return;
-            }
-            catch (IOException e) when (Transport.IsSocketTimeout(e))
-            {
-                throw new TimeoutException("timed out", e);
-            }
-        }
-
-        using var timer = Timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timer?.CancelAfter(Transport.TimeoutMilliseconds(Timeout!.Value));
-        try
-        {
-            var handshake = tls.AuthenticateAsClientAsync(options, timer?.Token ?? cancellationToken);
-            if (async)
-            {
-                await handshake.ConfigureAwait(false);
-            }
-            else
-            {
-                handshake.GetAwaiter().GetResult();
-            }
-        }
-        catch (OperationCanceledException e) when (timer is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException("timed out", e);
-        }
-    }
-
-    // Not disposed: the caller may still hold the previous certificate.
-    private void ForgetSession()
-    {
-        NegotiatedTlsProtocol = null;
-        NegotiatedApplicationProtocol = null;
-        RemoteCertificate = null;
-    }
-
-    // True when synchronous reads on the stream time out by themselves (the transport set ReadTimeout).
-    private static bool HasReadTimeout(Stream stream)
-    {
-        if (!stream.CanTimeout)
-        {
-            return false;
-        }
-        try
-        {
-            return stream.ReadTimeout > 0;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    // The options for one handshake. Defaults mirror Python's default context (system roots, host-name
-    // check, SNI) plus its ALPN http/1.1; the caller's options are copied so that filling in TargetHost
-    // or wrapping the callback never touches the caller's object, which may serve other connections.
-    internal SslClientAuthenticationOptions CreateHandshakeOptions(string targetHost, Action<string> reportProblems)
-    {
-        var user = _sslOptions;
-        if (user is null)
-        {
-            return new SslClientAuthenticationOptions
-            {
-                TargetHost = targetHost,
-                ApplicationProtocols = new List<SslApplicationProtocol> { SslApplicationProtocol.Http11 },
-                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            };
-        }
-
-        var callback = user.RemoteCertificateValidationCallback;
-        var copy = new SslClientAuthenticationOptions
-        {
-            AllowRenegotiation = user.AllowRenegotiation,
-            AllowTlsResume = user.AllowTlsResume,
-            ApplicationProtocols = user.ApplicationProtocols is null ? null : new List<SslApplicationProtocol>(user.ApplicationProtocols),
-            CertificateChainPolicy = user.CertificateChainPolicy,
-            CertificateRevocationCheckMode = user.CertificateRevocationCheckMode,
-            CipherSuitesPolicy = user.CipherSuitesPolicy,
-            ClientCertificateContext = user.ClientCertificateContext,
-            ClientCertificates = user.ClientCertificates,
-            EnabledSslProtocols = user.EnabledSslProtocols,
-            EncryptionPolicy = user.EncryptionPolicy,
-            LocalCertificateSelectionCallback = user.LocalCertificateSelectionCallback,
-            TargetHost = string.IsNullOrEmpty(user.TargetHost) ? targetHost : user.TargetHost,
-            // Without a callback of the caller's, SslStream's own checks run and name the reason themselves.
-            RemoteCertificateValidationCallback = callback is null
-                ? null
-                : (sender, certificate, chain, errors) =>
+                if (async)
                 {
-                    if (errors != SslPolicyErrors.None)
-                    {
-                        reportProblems(DescribeProblems(errors, chain));
-                    }
-                    return callback(sender, certificate, chain, errors);
-                },
-        };
-        if (OperatingSystem.IsLinux() || OperatingSystem.IsWindows())
-        {
-            // Settable only where the platform's TLS stack honours them.
-            copy.AllowRsaPssPadding = user.AllowRsaPssPadding;
-            copy.AllowRsaPkcs1Padding = user.AllowRsaPkcs1Padding;
-        }
-        return copy;
-    }
-
-    // "RemoteCertificateChainErrors: UntrustedRoot", in the words SslStream itself uses.
-    private static string DescribeProblems(SslPolicyErrors errors, X509Chain? chain)
-    {
-        var problems = errors.ToString();
-        if ((errors & SslPolicyErrors.RemoteCertificateChainErrors) != 0 && chain is not null && chain.ChainStatus.Length > 0)
-        {
-            var statuses = new List<string>();
-            foreach (var status in chain.ChainStatus)
-            {
-                statuses.Add(status.Status.ToString());
+                    await tls.DisposeAsync().ConfigureAwait(false);
+                }
+                else
+                {
+                    tls.Dispose();
+                }
             }
-            problems += ": " + string.Join(", ", statuses);
-        }
-        return problems;
-    }
-
-    private static string DescribeFailure(string targetHost, Exception error, string? certificateProblems)
-    {
-        var message = $"TLS handshake with {targetHost} failed: {error.Message}";
-        // After a caller's callback said no, SslStream's message does not say why the built-in checks failed.
-        return certificateProblems is null ? message : $"{message} (certificate problems: {certificateProblems})";
-    }
-
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask DisposeQuietlyAsync(SslStream tls, bool async)
-    {
-        try
-        {
-            if (async)
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
             {
-                await tls.DisposeAsync().ConfigureAwait(false);
+                // The handshake already failed; a second failure while closing adds nothing.
             }
-            else
-            {
-                tls.Dispose();
-            }
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
-        {
-            // The handshake already failed; a second failure while closing adds nothing.
         }
     }
 }

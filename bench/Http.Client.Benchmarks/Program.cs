@@ -6,13 +6,16 @@ using Http.Client.Benchmarks.Loopback;
 namespace Http.Client.Benchmarks;
 
 /// <summary>
-/// Two modes: "loopback" (throughput harness against a canned server) and "bdn" (BenchmarkDotNet in-memory benchmarks).
+/// Modes: "loopback" (throughput harness against a canned server, all in this process), "oop" (the same with the
+/// server and each client in its own process; "oop-client" is one such client process), "allocs" and "bdn"
+/// (BenchmarkDotNet in-memory benchmarks).
 /// </summary>
 public static class Program
 {
     private const string Usage =
         "usage:\n" +
         "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- loopback [--workload small|chunked|large|all] [--seconds N] [--reps N] [--warmup N] [--clients a,b] [--no-python] [--timeouts] [--pin same|split|none]\n" +
+        "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- oop [same options as loopback]   (server and each client in its own process; needs gcc)\n" +
         "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- allocs [small|chunked|large]   (Http.Client allocation profile by step and type)\n" +
         "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- bdn [BenchmarkDotNet arguments, e.g. --filter '*' --job dry]";
 
@@ -30,6 +33,10 @@ public static class Program
             {
                 case "loopback":
                     return LoopbackHarness.Run(args[1..]);
+                case "oop":
+                    return LoopbackHarness.Run(args[1..], outOfProcess: true);
+                case "oop-client":
+                    return OutOfProcess.ClientProcess.Run(args[1..]);
                 case "allocs":
                     return Profiling.AllocationProfile.Run(args[1..]);
                 case "bdn":

@@ -23,11 +23,24 @@ namespace Http.Client.Internal
             return builder.ToString();
         }
 
-        /// <summary>Appends Python <c>repr(bytes)</c> of <paramref name="value"/> to <paramref name="builder"/>.</summary>
-        public static void AppendBytes(StringBuilder builder, ReadOnlySpan<byte> value)
+        /// <summary>
+        /// Appends Python <c>repr(bytes)</c> of the concatenation of up to three spans (a frame written in pieces is shown
+        /// as the one byte string CPython sends, without joining the pieces first).
+        /// </summary>
+        public static void AppendBytes(StringBuilder builder, ReadOnlySpan<byte> value, ReadOnlySpan<byte> more = default, ReadOnlySpan<byte> rest = default)
         {
-            char quote = ChooseQuote(value.Contains((byte)'\''), value.Contains((byte)'"'));
+            bool hasSingle = value.Contains((byte)'\'') || more.Contains((byte)'\'') || rest.Contains((byte)'\'');
+            bool hasDouble = value.Contains((byte)'"') || more.Contains((byte)'"') || rest.Contains((byte)'"');
+            char quote = ChooseQuote(hasSingle, hasDouble);
             builder.Append('b').Append(quote);
+            AppendEscaped(builder, value, quote);
+            AppendEscaped(builder, more, quote);
+            AppendEscaped(builder, rest, quote);
+            builder.Append(quote);
+        }
+
+        private static void AppendEscaped(StringBuilder builder, ReadOnlySpan<byte> value, char quote)
+        {
             foreach (byte b in value)
             {
                 switch (b)
@@ -52,7 +65,6 @@ namespace Http.Client.Internal
                         break;
                 }
             }
-            builder.Append(quote);
         }
 
         /// <summary>Python <c>repr(str)</c>: printable characters kept, others escaped as Python does.</summary>

@@ -1,7 +1,6 @@
 using System;
 using System.Buffers;
 using System.IO;
-using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -14,15 +13,14 @@ namespace Http.Client.Internal
     /// </summary>
     internal sealed class Transport : IDisposable
     {
-        /// <summary>Receive buffer size for normal traffic.</summary>
-        private const int InitialBufferSize = 64 * 1024;
-
-        /// <summary>Largest the buffer grows: one maximal line (65536 bytes + the one byte that proves it too long).</summary>
-        private const int MaxBufferSize = ResponseParser.MaxLineLength + 1;
+        /// <summary>Receive buffer size for normal traffic; it grows only for a line longer than this (up to the line limit).</summary>
+        public const int InitialBufferSize = 64 * 1024;
 
         private Stream _stream;
         private readonly TimeSpan? _timeout;
-        private bool _syncUsesAsyncTimeout;
+        private bool _syncBlocks; // sync calls block under the stream's own timeouts (Timeouts.TryApply)
+        private TimeoutTimer _readTimer;
+        private TimeoutTimer _writeTimer;
         private byte[] _buffer;
         private int _start;
         private int _end;
@@ -34,7 +32,7 @@ namespace Http.Client.Internal
             _stream = stream;
             _timeout = timeout;
             _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
-            _syncUsesAsyncTimeout = ApplyTimeouts(stream, timeout);
+            _syncBlocks = Timeouts.TryApply(stream, timeout);
         }
 
         /// <summary>
@@ -47,31 +45,7 @@ namespace Http.Client.Internal
                 throw new IOException("Unexpected data received before the transport was wrapped.");
             }
             _stream = layered;
-            _syncUsesAsyncTimeout = ApplyTimeouts(layered, _timeout);
-        }
-
-        private static bool ApplyTimeouts(Stream stream, TimeSpan? timeout)
-        {
-            if (timeout is TimeSpan t)
-            {
-                if (stream.CanTimeout)
-                {
-                    int milliseconds = TimeoutMilliseconds(t);
-                    try
-                    {
-                        stream.ReadTimeout = milliseconds;
-                        stream.WriteTimeout = milliseconds;
-                    }
-                    catch (Exception e) when (e is InvalidOperationException || e is NotSupportedException)
-                    {
-                        return true;
-                    }
-                    return false;
-                }
-                // A stream without its own timeouts: the sync path runs the async call under a timer instead.
-                return true;
-            }
-            return false;
+            _syncBlocks = Timeouts.TryApply(layered, _timeout);
         }
 
         public Stream Stream => _stream;
@@ -83,11 +57,8 @@ namespace Http.Client.Internal
 
         public ReadOnlySpan<byte> BufferedSpan => _buffer.AsSpan(_start, _end - _start);
 
-        public static int TimeoutMilliseconds(TimeSpan timeout)
-        {
-            double ms = Math.Ceiling(timeout.TotalMilliseconds);
-            return ms <= 0 ? 1 : ms >= int.MaxValue ? int.MaxValue - 1 : (int)ms;
-        }
+        /// <summary>True once the stream ended or the transport closed: no more bytes will arrive.</summary>
+        public bool AtEnd => _eof || _closed;
 
         public void Consume(int count)
         {
@@ -123,8 +94,9 @@ namespace Http.Client.Internal
         public void Dispose() => Close();
 
         /// <summary>
-        /// Reads once more from the stream into the buffer (compacting, or growing up to <paramref name="capacity"/>).
-        /// Returns the count read; 0 means end of stream (or no room left).
+        /// The one read into the receive buffer: reads once from the stream after the buffered bytes, first compacting a
+        /// full buffer or growing it to hold at least <paramref name="capacity"/> bytes (the decoders ask for one maximal
+        /// line). Returns the count read; 0 at the end of the stream (then <see cref="AtEnd"/> is true).
         /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async ValueTask<int> FillAsync(bool async, int capacity, CancellationToken cancellationToken)
@@ -143,12 +115,7 @@ namespace Http.Client.Internal
                 }
                 else
                 {
-                    int target = Math.Min(Math.Max(capacity, _buffer.Length), MaxBufferSize);
-                    if (target <= _buffer.Length)
-                    {
-                        return 0;
-                    }
-                    byte[] larger = ArrayPool<byte>.Shared.Rent(target);
+                    byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, _buffer.Length + 1));
                     Buffer.BlockCopy(_buffer, 0, larger, 0, _end);
                     ArrayPool<byte>.Shared.Return(_buffer);
                     _buffer = larger;
@@ -164,212 +131,90 @@ namespace Http.Client.Internal
         }
 
         /// <summary>
-        /// Finds the next line (through <c>\n</c>) at the start of the buffer, reading as needed; returns its length,
-        /// at most <paramref name="limit"/> bytes (then the line is longer than the caller accepts), or whatever remains
-        /// at end of stream (0 = nothing). The caller reads <see cref="BufferedSpan"/> and consumes.
+        /// Reads once from the stream straight into <paramref name="destination"/> (the buffer must be empty: a large body
+        /// read goes from the kernel into the caller's memory). 0 at the end of the stream.
         /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        public async ValueTask<int> PeekLineAsync(bool async, int limit, CancellationToken cancellationToken)
+        public async ValueTask<int> ReceiveAsync(bool async, Memory<byte> destination, CancellationToken cancellationToken)
         {
-            int scanned = 0;
-            while (true)
-            {
-                int available = Math.Min(_end - _start, limit);
-                int newline = _buffer.AsSpan(_start + scanned, available - scanned).IndexOf((byte)'\n');
-                if (newline >= 0)
-                {
-                    return scanned + newline + 1;
-                }
-                scanned = available;
-                if (available >= limit)
-                {
-                    return limit;
-                }
-                if (await FillAsync(async, limit, cancellationToken).ConfigureAwait(false) == 0)
-                {
-                    return Math.Min(_end - _start, limit);
-                }
-            }
-        }
-
-        /// <summary>Buffers at least one byte if possible (one read); returns the buffered count (0 = end).</summary>
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        public async ValueTask<int> PeekAsync(bool async, CancellationToken cancellationToken)
-        {
-            if (_end == _start)
-            {
-                await FillAsync(async, InitialBufferSize, cancellationToken).ConfigureAwait(false);
-            }
-            return _end - _start;
-        }
-
-        /// <summary>
-        /// Reads up to <paramref name="destination"/>.Length bytes with at most one stream read: buffered bytes first;
-        /// a large read with an empty buffer goes straight into the caller's memory.
-        /// </summary>
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        public async ValueTask<int> ReadAsync(bool async, Memory<byte> destination, CancellationToken cancellationToken)
-        {
-            if (destination.IsEmpty)
+            if (_closed || _eof)
             {
                 return 0;
             }
-            if (_end == _start)
-            {
-                if (_closed || _eof)
-                {
-                    return 0;
-                }
-                if (destination.Length >= _buffer.Length)
-                {
-                    int direct = await ReadStreamAsync(async, destination, cancellationToken).ConfigureAwait(false);
-                    if (direct == 0)
-                    {
-                        _eof = true;
-                    }
-                    return direct;
-                }
-                if (await FillAsync(async, InitialBufferSize, cancellationToken).ConfigureAwait(false) == 0)
-                {
-                    return 0;
-                }
-            }
-            int count = Math.Min(destination.Length, _end - _start);
-            _buffer.AsSpan(_start, count).CopyTo(destination.Span);
-            Consume(count);
-            return count;
+            int read = await ReadStreamAsync(async, destination, cancellationToken).ConfigureAwait(false);
+            _eof = read == 0;
+            return read;
         }
 
-        /// <summary>Consumes up to <paramref name="count"/> bytes without copying them; returns how many were there.</summary>
+        /// <summary>
+        /// Runs <paramref name="head"/> over the receive buffer, filling it until the head is complete: the whole head is
+        /// decoded in one call when one read brought it. Returns the finished decoder.
+        /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        public async ValueTask<int> SkipAsync(bool async, int count, CancellationToken cancellationToken)
+        public async ValueTask<ResponseHeadDecoder> ReadHeadAsync(bool async, ResponseHeadDecoder head, int maxLineLength, CancellationToken cancellationToken)
         {
-            int skipped = 0;
-            while (skipped < count)
+            while (true)
             {
-                if (_end == _start && await FillAsync(async, InitialBufferSize, cancellationToken).ConfigureAwait(false) == 0)
+                HeadStatus status = head.Decode(BufferedSpan, AtEnd, out int consumed);
+                Consume(consumed);
+                if (status == HeadStatus.Done)
                 {
-                    break;
+                    return head;
                 }
-                int take = Math.Min(count - skipped, _end - _start);
-                Consume(take);
-                skipped += take;
+                await FillAsync(async, maxLineLength + 1, cancellationToken).ConfigureAwait(false);
             }
-            return skipped;
         }
 
         /// <summary>True when sync reads may go to the stream directly (no timer needed): the span fast path.</summary>
-        public bool CanReadSpanDirectly => !_syncUsesAsyncTimeout;
+        public bool CanReadSpanDirectly => _syncBlocks;
 
         /// <summary>
-        /// Sync twin of <see cref="ReadAsync"/> for a span (Stream.Read(Span) callers): buffered bytes first; a large read
-        /// with an empty buffer goes straight into the caller's span. Only when <see cref="CanReadSpanDirectly"/>.
+        /// Sync span twin of <see cref="ReceiveAsync"/> for the Stream.Read(Span) fast path; only when
+        /// <see cref="CanReadSpanDirectly"/>.
         /// </summary>
-        public int Read(Span<byte> destination)
+        public int Receive(Span<byte> destination)
         {
-            if (destination.IsEmpty)
+            if (_closed || _eof)
             {
                 return 0;
             }
-            if (_end == _start)
+            int read;
+            try
             {
-                if (_closed || _eof)
-                {
-                    return 0;
-                }
-                if (destination.Length >= _buffer.Length)
-                {
-                    int direct;
-                    try
-                    {
-                        direct = _stream.Read(destination);
-                    }
-                    catch (IOException e) when (IsSocketTimeout(e))
-                    {
-                        throw new TimeoutException("timed out", e);
-                    }
-                    if (direct == 0)
-                    {
-                        _eof = true;
-                    }
-                    return direct;
-                }
-                if (FillAsync(false, InitialBufferSize, CancellationToken.None).GetAwaiter().GetResult() == 0)
-                {
-                    return 0;
-                }
+                read = _stream.Read(destination);
             }
-            int count = Math.Min(destination.Length, _end - _start);
-            _buffer.AsSpan(_start, count).CopyTo(destination);
-            Consume(count);
-            return count;
-        }
-
-        /// <summary>Sync span twin of <see cref="ReadExactlyOrEofAsync"/>.</summary>
-        public int ReadExactlyOrEof(Span<byte> destination)
-        {
-            int total = 0;
-            while (total < destination.Length)
+            catch (IOException e) when (TimeoutScope.Blocking.Expired(e))
             {
-                int read = Read(destination.Slice(total));
-                if (read == 0)
-                {
-                    break;
-                }
-                total += read;
+                throw Timeouts.Error(e);
             }
-            return total;
-        }
-
-        /// <summary>Reads until <paramref name="destination"/> is full or the stream ends; returns the count.</summary>
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        public async ValueTask<int> ReadExactlyOrEofAsync(bool async, Memory<byte> destination, CancellationToken cancellationToken)
-        {
-            int total = 0;
-            while (total < destination.Length)
-            {
-                int read = await ReadAsync(async, destination.Slice(total), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-                total += read;
-            }
-            return total;
+            _eof = read == 0;
+            return read;
         }
 
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         public async ValueTask WriteAsync(bool async, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
             ThrowIfClosed();
-            if (!async && !_syncUsesAsyncTimeout)
-            {
-                try
-                {
-                    _stream.Write(data.Span);
-                    return;
-                }
-                catch (IOException e) when (IsSocketTimeout(e))
-                {
-                    throw new TimeoutException("timed out", e);
-                }
-            }
-            cancellationToken.ThrowIfCancellationRequested();
-            using TimeoutScope timer = StartTimer(ref _writeTimeoutSource, cancellationToken, out CancellationToken token);
+            bool blocking = !async && _syncBlocks;
+            using TimeoutScope scope = blocking ? TimeoutScope.Blocking : _writeTimer.Start(_timeout, cancellationToken);
             try
             {
-                if (async)
+                if (blocking)
                 {
-                    await _stream.WriteAsync(data, token).ConfigureAwait(false);
+                    _stream.Write(data.Span);
+                }
+                else if (async)
+                {
+                    await _stream.WriteAsync(data, scope.Token).ConfigureAwait(false);
                 }
                 else
                 {
-                    _stream.WriteAsync(data, token).AsTask().GetAwaiter().GetResult();
+                    _stream.WriteAsync(data, scope.Token).AsTask().GetAwaiter().GetResult();
                 }
             }
-            catch (OperationCanceledException e) when (timer.Source is not null && timer.Source.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (scope.Expired(e))
             {
-                throw new TimeoutException("timed out", e);
+                throw Timeouts.Error(e);
             }
         }
 
@@ -377,16 +222,16 @@ namespace Http.Client.Internal
         public void Write(ReadOnlySpan<byte> data)
         {
             ThrowIfClosed();
-            if (!_syncUsesAsyncTimeout)
+            if (_syncBlocks)
             {
                 try
                 {
                     _stream.Write(data);
                     return;
                 }
-                catch (IOException e) when (IsSocketTimeout(e))
+                catch (IOException e) when (TimeoutScope.Blocking.Expired(e))
                 {
-                    throw new TimeoutException("timed out", e);
+                    throw Timeouts.Error(e);
                 }
             }
             byte[] copy = ArrayPool<byte>.Shared.Rent(data.Length);
@@ -417,69 +262,17 @@ namespace Http.Client.Internal
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<int> ReadStreamAsync(bool async, Memory<byte> destination, CancellationToken cancellationToken)
         {
-            if (!async && !_syncUsesAsyncTimeout)
-            {
-                try
-                {
-                    return _stream.Read(destination.Span);
-                }
-                catch (IOException e) when (IsSocketTimeout(e))
-                {
-                    throw new TimeoutException("timed out", e);
-                }
-            }
-            cancellationToken.ThrowIfCancellationRequested();
-            using TimeoutScope timer = StartTimer(ref _readTimeoutSource, cancellationToken, out CancellationToken token);
+            bool blocking = !async && _syncBlocks;
+            using TimeoutScope scope = blocking ? TimeoutScope.Blocking : _readTimer.Start(_timeout, cancellationToken);
             try
             {
-                return async
-                    ? await _stream.ReadAsync(destination, token).ConfigureAwait(false)
-                    : _stream.ReadAsync(destination, token).AsTask().GetAwaiter().GetResult();
+                return blocking ? _stream.Read(destination.Span)
+                    : async ? await _stream.ReadAsync(destination, scope.Token).ConfigureAwait(false)
+                    : _stream.ReadAsync(destination, scope.Token).AsTask().GetAwaiter().GetResult();
             }
-            catch (OperationCanceledException e) when (timer.Source is not null && timer.Source.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (scope.Expired(e))
             {
-                throw new TimeoutException("timed out", e);
-            }
-        }
-
-        // One timeout source per direction, reused across operations (TryReset) instead of a new
-        // CancellationTokenSource and timer per read and write.
-        private CancellationTokenSource? _readTimeoutSource;
-        private CancellationTokenSource? _writeTimeoutSource;
-
-        private TimeoutScope StartTimer(ref CancellationTokenSource? cached, CancellationToken cancellationToken, out CancellationToken token)
-        {
-            if (_timeout is not TimeSpan timeout)
-            {
-                token = cancellationToken;
-                return default;
-            }
-            CancellationTokenSource source = cached is not null && cached.TryReset() ? cached : (cached = new CancellationTokenSource());
-            source.CancelAfter(TimeoutMilliseconds(timeout));
-            CancellationTokenRegistration link = cancellationToken.CanBeCanceled
-                ? cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), source)
-                : default;
-            token = source.Token;
-            return new TimeoutScope(source, link);
-        }
-
-        /// <summary>Ends one timed operation: unlinks the caller's token and stops the timer (the source is reused).</summary>
-        private readonly struct TimeoutScope : IDisposable
-        {
-            private readonly CancellationTokenRegistration _link;
-
-            public TimeoutScope(CancellationTokenSource source, CancellationTokenRegistration link)
-            {
-                Source = source;
-                _link = link;
-            }
-
-            public CancellationTokenSource? Source { get; }
-
-            public void Dispose()
-            {
-                _link.Dispose();
-                Source?.CancelAfter(Timeout.Infinite);
+                throw Timeouts.Error(e);
             }
         }
 
@@ -489,19 +282,6 @@ namespace Http.Client.Internal
             {
                 throw new IOException("The transport is closed.");
             }
-        }
-
-        /// <summary>True when an exception chain carries a socket timeout (sync socket reads/writes).</summary>
-        public static bool IsSocketTimeout(Exception e)
-        {
-            for (Exception? current = e; current is not null; current = current.InnerException)
-            {
-                if (current is SocketException { SocketErrorCode: SocketError.TimedOut })
-                {
-                    return true;
-                }
-            }
-            return false;
         }
     }
 }

@@ -218,33 +218,7 @@ internal sealed class CPythonClient() : LoopbackClient("CPython http.client")
 
     public override bool IsExternal => true;
 
-    public static bool IsAvailable()
-    {
-        try
-        {
-            using Process? p = Process.Start(new ProcessStartInfo("python3", "-c \"import http.client\"")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            });
-            if (p is null)
-            {
-                return false;
-            }
-
-            if (!p.WaitForExit(10_000))
-            {
-                p.Kill();
-                return false;
-            }
-
-            return p.ExitCode == 0 && File.Exists(ScriptPath);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
-    }
+    public static bool IsAvailable() => OutOfProcess.ChildProcesses.CanRun("python3", "-c", "import http.client") && File.Exists(ScriptPath);
 
     private static string ScriptPath => Path.Combine(AppContext.BaseDirectory, "cpython_client.py");
 

@@ -13,7 +13,7 @@ namespace Http.Client.Benchmarks.Loopback;
 /// the workload's pre-encoded response in one send. It allocates nothing per request, so the clients' allocation
 /// figures are theirs alone.
 /// </summary>
-internal sealed class CannedServer : IDisposable
+internal sealed class CannedServer : IBenchServer
 {
     /// <summary>Receive buffer per connection: far above any request head the clients send.</summary>
     private const int ReceiveBufferSize = 64 * 1024;

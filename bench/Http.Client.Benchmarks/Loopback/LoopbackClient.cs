@@ -8,7 +8,8 @@ namespace Http.Client.Benchmarks.Loopback;
 /// <param name="Requests">Completed requests (each with its body read fully and checked for length).</param>
 /// <param name="ExternalSeconds">Set by an out-of-process client that timed itself (CPython).</param>
 /// <param name="ExternalCpuSeconds">That client's own CPU time, when it reports it.</param>
-internal readonly record struct SegmentResult(long Requests, double? ExternalSeconds = null, double? ExternalCpuSeconds = null);
+/// <param name="ExternalAllocatedBytes">Bytes that client's process allocated on the managed heap, when it reports them.</param>
+internal readonly record struct SegmentResult(long Requests, double? ExternalSeconds = null, double? ExternalCpuSeconds = null, long? ExternalAllocatedBytes = null);
 
 /// <summary>
 /// One client of the loopback harness: it owns one keep-alive connection to the canned server and sends
@@ -29,6 +30,9 @@ internal abstract class LoopbackClient : IDisposable
 
     /// <summary>True when the work happens in another process (its allocations and CPU are not ours to measure).</summary>
     public virtual bool IsExternal => false;
+
+    /// <summary>True when the harness runs it untimed before the first rep (JIT, tiering, pools); false for a client that starts cold every segment anyway.</summary>
+    public virtual bool WarmsUp => !IsExternal;
 
     /// <summary>True when every request runs on the calling thread (sync paths).</summary>
     public virtual bool IsSynchronous => true;

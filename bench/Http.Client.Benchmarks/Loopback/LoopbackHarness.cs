@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using Http.Client.Benchmarks.OutOfProcess;
 
 namespace Http.Client.Benchmarks.Loopback;
 
@@ -38,12 +39,18 @@ internal sealed class LoopbackOptions
     /// </summary>
     public string Pin { get; set; } = "same";
 
+    /// <summary>
+    /// False (mode "loopback"): server and clients are threads of this process. True (mode "oop"): the server is
+    /// canned_server.c in its own process and every client runs in its own process.
+    /// </summary>
+    public bool OutOfProcess { get; set; }
+
     /// <summary>Client names to run (substring match, case-insensitive); empty means all.</summary>
     public List<string> ClientFilter { get; } = [];
 
-    public static LoopbackOptions Parse(string[] args)
+    public static LoopbackOptions Parse(string[] args, bool outOfProcess = false)
     {
-        var o = new LoopbackOptions();
+        var o = new LoopbackOptions { OutOfProcess = outOfProcess };
         for (int i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -111,34 +118,64 @@ internal readonly record struct Segment(long Requests, double Seconds, double Cl
 }
 
 /// <summary>Medians for one client in one workload.</summary>
-internal sealed record ClientSummary(string Name, double Rate, double VsFloor, double VsFloorMin, double VsFloorMax, double? VsSameModeFloor, double? VsHttpClient, double CpuVsFloor, double CpuMicrosPerRequest, double? BytesPerRequest);
+internal sealed record ClientSummary(string Name, double Rate, double VsFloor, double VsFloorMin, double VsFloorMax, double? VsSameModeFloor, double? VsHttpClient, double? VsSameModeHttpClient, double CpuVsFloor, double CpuMicrosPerRequest, double ClientCpuVsFloor, double ServerCpuMicrosPerRequest, double? BytesPerRequest);
 
 /// <summary>
 /// The loopback throughput harness: starts the canned server, opens every client on its own keep-alive
 /// connection, and runs them interleaved (A B C D, B C D A, ...) for a fixed time each, reporting medians.
+/// Two settings: all in this process ("loopback"), or server and each client in its own process ("oop").
 /// </summary>
 internal static class LoopbackHarness
 {
     public const string FloorName = "raw-socket floor";
     public const string HttpClientAsyncName = "HttpClient async";
+    public const string HttpClientSyncName = "HttpClient sync";
     public const string RawAsyncName = "raw-socket async";
 
     /// <summary>CPU 0: the clients (and every runtime thread) when --pin is given.</summary>
-    private const ulong ClientCpuMask = 1;
+    private const int ClientCpu = 0;
 
-    /// <summary>CPU 1: the canned server's connection threads when --pin is given.</summary>
-    private const ulong ServerCpuMask = 2;
+    /// <summary>CPU 1: the canned server when --pin split is given.</summary>
+    private const int ServerCpu = 1;
 
-    public static int Run(string[] args)
+    private const ulong ClientCpuMask = 1UL << ClientCpu;
+
+    private const ulong ServerCpuMask = 1UL << ServerCpu;
+
+    private static bool PinMode(LoopbackOptions options) => options.Pin != "none" && Environment.ProcessorCount >= 2 && CpuTime.IsSupported;
+
+    public static int Run(string[] args, bool outOfProcess = false)
     {
-        LoopbackOptions options = LoopbackOptions.Parse(args);
+        LoopbackOptions options = LoopbackOptions.Parse(args, outOfProcess);
+        if (outOfProcess && !NativeCannedServer.CompilerAvailable())
+        {
+            Console.Error.WriteLine("oop needs gcc on PATH to compile its server (bench/Http.Client.Benchmarks/OutOfProcess/canned_server.c)");
+            return 1;
+        }
+
         Console.WriteLine(MachineDescription());
+        Console.WriteLine(outOfProcess
+            ? "setting: out of process (server: canned_server.c, single-threaded epoll, its own process; each client in its own process)"
+            : "setting: in process (server: CannedServer, a thread per connection in this process; clients are threads of this process)");
         Console.WriteLine($"segments: {options.Seconds:0.###} s per client per rep, {options.Reps} reps, warm-up {options.WarmupSeconds:0.###} s; medians over reps{(options.Pin == "split" ? "; pinned: clients CPU 0, server CPU 1" : options.Pin == "same" ? "; pinned: clients and server on CPU 0" : "")}");
         Console.WriteLine("floor = raw-socket floor (blocking socket, pre-encoded request, exact-length receive, no parsing); same-mode raw socket = that floor for sync clients, raw-socket async for async ones");
-        Console.WriteLine("client CPU = process CPU minus the canned server threads' CPU (includes the runtime's own threads: GC, JIT, epoll)");
+        Console.WriteLine("client CPU = the client's process CPU (in process: minus the server threads' CPU), runtime threads (GC, JIT, epoll) included; server CPU likewise per request");
         Console.WriteLine("CPU-cost ratio = (floor's CPU per request) / (client's CPU per request), both including the server's share: the throughput ratio a dedicated CPU would give, and far less sensitive to other load");
         Console.WriteLine();
+        if (outOfProcess && PinMode(options))
+        {
+            // Child processes inherit this affinity from their first instruction, as under taskset: the runtime then
+            // sizes itself for the CPU it really has (Environment.ProcessorCount 1: no spin-waiting on the CPU the
+            // server needs), which pinning a running process afterwards would not give.
+            CpuTime.PinAllThreadsExcept(ClientCpuMask, []);
+        }
+
         bool python = options.Python && CPythonClient.IsAvailable();
+        if (options.Python && !python)
+        {
+            Console.WriteLine("python3 with http.client not found: the CPython client is skipped");
+        }
+
         var results = new List<(Workload Workload, List<ClientSummary> Rows)>();
         foreach (Workload workload in options.Workloads)
         {
@@ -153,18 +190,34 @@ internal static class LoopbackHarness
 
     public static List<LoopbackClient> CreateClients(LoopbackOptions options, bool python)
     {
-        var all = new List<LoopbackClient>
+        List<LoopbackClient> all;
+        if (options.OutOfProcess)
         {
-            new RawSocketFloorClient(),
-            new RawSocketFloorClient(RawSocketMode.NonBlockingSync),
-            new RawSocketFloorClient(RawSocketMode.Async),
-            new HttpClientClient(async: false),
-            new HttpClientClient(async: true),
-        };
-        all.AddRange(HttpClientLibraryClients.Create(options.TimeoutVariants));
-        if (python)
+            ulong mask = PinMode(options) ? ClientCpuMask : 0;
+            all = ClientProcess.Clients
+                .Where(c => options.TimeoutVariants || !c.Key.EndsWith("-timeout", StringComparison.Ordinal))
+                .Select(c => (LoopbackClient)ChildProcessClient.DotNet(c.Key, mask))
+                .ToList();
+            if (python)
+            {
+                all.Add(ChildProcessClient.CPython(mask == 0 ? -1 : ClientCpu));
+            }
+        }
+        else
         {
-            all.Add(new CPythonClient());
+            all =
+            [
+                new RawSocketFloorClient(),
+                new RawSocketFloorClient(RawSocketMode.NonBlockingSync),
+                new RawSocketFloorClient(RawSocketMode.Async),
+                new HttpClientClient(async: false),
+                new HttpClientClient(async: true),
+            ];
+            all.AddRange(HttpClientLibraryClients.Create(options.TimeoutVariants));
+            if (python)
+            {
+                all.Add(new CPythonClient());
+            }
         }
 
         if (options.ClientFilter.Count == 0)
@@ -184,8 +237,10 @@ internal static class LoopbackHarness
     private static List<ClientSummary> RunWorkload(Workload workload, LoopbackOptions options, bool python)
     {
         Console.WriteLine($"== {workload.Name}: {workload.Description} ({workload.Response.Length} bytes on the wire per response)");
-        bool pin = options.Pin != "none" && Environment.ProcessorCount >= 2 && CpuTime.IsSupported;
-        using var server = new CannedServer(workload.Response, !pin ? 0 : options.Pin == "same" ? ClientCpuMask : ServerCpuMask);
+        bool pin = PinMode(options);
+        using IBenchServer server = options.OutOfProcess
+            ? new NativeCannedServer(workload.Response, !pin ? -1 : options.Pin == "same" ? ClientCpu : ServerCpu)
+            : new CannedServer(workload.Response, !pin ? 0 : options.Pin == "same" ? ClientCpuMask : ServerCpuMask);
         List<LoopbackClient> clients = CreateClients(options, python);
         try
         {
@@ -196,7 +251,7 @@ internal static class LoopbackHarness
 
             if (options.WarmupSeconds > 0)
             {
-                foreach (LoopbackClient c in clients.Where(c => !c.IsExternal))
+                foreach (LoopbackClient c in clients.Where(c => c.WarmsUp))
                 {
                     Measure(c, server, options.WarmupSeconds, workload);
                 }
@@ -234,9 +289,13 @@ internal static class LoopbackHarness
     /// <summary>Requests sent on a fresh connection before its segment is timed (slow start, first-use costs).</summary>
     private const int ConnectionWarmupRequests = 3;
 
-    private static Segment Measure(LoopbackClient client, CannedServer server, double seconds, Workload workload)
+    private static Segment Measure(LoopbackClient client, IBenchServer server, double seconds, Workload workload)
     {
-        if (!client.IsExternal)
+        if (client is ChildProcessClient child)
+        {
+            child.Reconnect();
+        }
+        else if (!client.IsExternal)
         {
             // A fresh keep-alive connection per segment: TCP buffer auto-tuning state would otherwise carry over from
             // one segment to the next and favour whichever connection happened to tune up (seen on "large").
@@ -263,7 +322,7 @@ internal static class LoopbackHarness
         if (client.IsExternal)
         {
             double external = r.ExternalCpuSeconds ?? double.NaN;
-            return new Segment(r.Requests, r.ExternalSeconds ?? Stopwatch.GetElapsedTime(start, end).TotalSeconds, external, external + (server1 - server0) / 1e9, 0, HasAllocation: false);
+            return new Segment(r.Requests, r.ExternalSeconds ?? Stopwatch.GetElapsedTime(start, end).TotalSeconds, external, external + (server1 - server0) / 1e9, r.ExternalAllocatedBytes ?? 0, HasAllocation: r.ExternalAllocatedBytes is not null);
         }
 
         double clientCpu = ((cpu1 - cpu0) - (server1 - server0)) / 1e9;
@@ -274,6 +333,7 @@ internal static class LoopbackHarness
     {
         List<Segment> floor = segments[FloorName];
         segments.TryGetValue(HttpClientAsyncName, out List<Segment>? httpClient);
+        segments.TryGetValue(HttpClientSyncName, out List<Segment>? httpClientSync);
         segments.TryGetValue(RawAsyncName, out List<Segment>? rawAsync);
         var rows = new List<ClientSummary>();
         foreach (LoopbackClient c in clients)
@@ -283,6 +343,8 @@ internal static class LoopbackHarness
             List<Segment>? sameModeFloor = c.IsSynchronous || c.IsExternal ? floor : rawAsync;
             double? vsSameMode = sameModeFloor is null ? null : Median(Enumerable.Range(0, reps).Select(i => s[i].Rate / sameModeFloor[i].Rate));
             double? vsHttp = httpClient is null ? null : Median(Enumerable.Range(0, reps).Select(i => s[i].Rate / httpClient[i].Rate));
+            List<Segment>? sameModeHttpClient = c.IsSynchronous || c.IsExternal ? httpClientSync : httpClient;
+            double? vsSameModeHttp = sameModeHttpClient is null ? null : Median(Enumerable.Range(0, reps).Select(i => s[i].Rate / sameModeHttpClient[i].Rate));
             rows.Add(new ClientSummary(
                 c.Name,
                 Median(s.Select(x => x.Rate)),
@@ -291,8 +353,11 @@ internal static class LoopbackHarness
                 vsFloor.Max(),
                 vsSameMode,
                 vsHttp,
+                vsSameModeHttp,
                 Median(Enumerable.Range(0, reps).Select(i => (floor[i].TotalCpuSeconds / floor[i].Requests) / (s[i].TotalCpuSeconds / s[i].Requests))),
                 Median(s.Select(x => x.ClientCpuSeconds / x.Requests * 1e6)),
+                Median(Enumerable.Range(0, reps).Select(i => (s[i].ClientCpuSeconds / s[i].Requests) / (floor[i].ClientCpuSeconds / floor[i].Requests))),
+                Median(s.Select(x => (x.TotalCpuSeconds - x.ClientCpuSeconds) / x.Requests * 1e6)),
                 s[0].HasAllocation ? Median(s.Select(x => (double)x.AllocatedBytes / x.Requests)) : null));
         }
 
@@ -313,11 +378,11 @@ internal static class LoopbackHarness
     private static string DetailTable(List<ClientSummary> rows)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| client | requests/s | vs floor (min-max) | vs same-mode raw socket | vs HttpClient async | CPU-cost ratio to floor | client CPU us/request | bytes allocated/request |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| client | requests/s | vs floor (min-max) | vs same-mode raw socket | vs HttpClient async | vs same-mode HttpClient | CPU-cost ratio to floor | client CPU us/request (x floor's) | server CPU us/request | bytes allocated/request |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (ClientSummary r in rows)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.Rate:N0} | {r.VsFloor:0.00}x ({r.VsFloorMin:0.00}-{r.VsFloorMax:0.00}) | {Ratio(r.VsSameModeFloor)} | {(r.VsHttpClient is double h ? h.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-")} | {r.CpuVsFloor:0.00}x | {r.CpuMicrosPerRequest:0.0} | {(r.BytesPerRequest is double b ? b.ToString("N0", CultureInfo.InvariantCulture) : "n/a")} |");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.Rate:N0} | {r.VsFloor:0.00}x ({r.VsFloorMin:0.00}-{r.VsFloorMax:0.00}) | {Ratio(r.VsSameModeFloor)} | {(r.VsHttpClient is double h ? h.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-")} | {Ratio(r.VsSameModeHttpClient)} | {r.CpuVsFloor:0.00}x | {r.CpuMicrosPerRequest:0.0} ({r.ClientCpuVsFloor:0.00}x) | {r.ServerCpuMicrosPerRequest:0.0} | {(r.BytesPerRequest is double b ? b.ToString("N0", CultureInfo.InvariantCulture) : "n/a")} |");
         }
 
         return sb.ToString();
@@ -342,8 +407,8 @@ internal static class LoopbackHarness
             {
                 ClientSummary? r = rows.FirstOrDefault(x => x.Name == n);
                 string cell = r is null ? "-"
-                    : r.Name == FloorName ? string.Create(CultureInfo.InvariantCulture, $"1.00 ({r.Rate:N0}/s)")
-                    : string.Create(CultureInfo.InvariantCulture, $"{r.VsFloor:0.00}x (CPU {r.CpuVsFloor:0.00}x)") + (r.BytesPerRequest is double b ? string.Create(CultureInfo.InvariantCulture, $", {FormatBytes(b)}") : "");
+                    : r.Name == FloorName ? string.Create(CultureInfo.InvariantCulture, $"1.00 ({r.Rate:N0}/s; client {r.CpuMicrosPerRequest:0.0} us, server {r.ServerCpuMicrosPerRequest:0.0} us)")
+                    : string.Create(CultureInfo.InvariantCulture, $"{r.VsFloor:0.00}x (CPU {r.CpuVsFloor:0.00}x; client {r.CpuMicrosPerRequest:0.0} us = {r.ClientCpuVsFloor:0.00}x floor's)") + (r.BytesPerRequest is double b ? string.Create(CultureInfo.InvariantCulture, $", {FormatBytes(b)}") : "");
                 sb.Append(' ').Append(cell).Append(" |");
             }
 

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Generic;
 using System.IO;
 using Http.Client.Tests.TestKit;
@@ -71,6 +72,24 @@ namespace Http.Client.Tests.Runtime
                 "send: b'0\\r\\n\\r\\n'\n",
                 text, System.StringComparison.Ordinal);
             Assert.Equal(3, transports.Transports[0].Writes.Count);
+        }
+
+        [Fact]
+        public void Piece_written_in_blocks_is_one_send_line_quoted_over_all_its_parts()
+        {
+            // The chunk goes out as size line, 3 block writes and CRLF; CPython sends (and shows) it as one byte string,
+            // whose quote depends on every part: the ' in the data makes it b"...".
+            var transports = TransportFactory.Repeating("");
+            using HttpConnection conn = transports.CreateConnection(blockSize: 4);
+            var output = new StringWriter { NewLine = "\n" };
+            conn.DebugOutput = output;
+            conn.DebugLevel = 1;
+            conn.PutRequest("POST", "/");
+            conn.EndHeaders(RequestBody.FromChunks(new[] { "ab'cdefgh\x01"u8.ToArray() }), encodeChunked: true);
+            string[] lines = output.ToString().Split('\n');
+            Assert.Equal("send: b\"A\\r\\nab'cdefgh\\x01\\r\\n\"", lines[1]);
+            Assert.Equal("send: b'0\\r\\n\\r\\n'", lines[2]);
+            Assert.Equal(new[] { "ab'c", "defg", "h\x01" }, transports.Transports[0].Writes.Skip(2).Take(3).Select(w => System.Text.Encoding.Latin1.GetString(w)));
         }
     }
 }
