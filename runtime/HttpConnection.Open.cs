@@ -182,9 +182,9 @@ namespace Http.Client
             {
                 // CPython 3.12 reads (and shows) the refusal's headers too; here they travel with the exception.
                 transport.Close();
-                throw new TunnelConnectionException(reply.Status, reply.Reason) { Headers = reply.Headers };
+                throw new TunnelConnectionException(reply.Status, reply.Reason) { Headers = reply.Headers! };
             }
-            _tunnelResponse = (reply.Status, reply.Reason, reply.Headers);
+            _tunnelResponse = (reply.Status, reply.Reason, reply.Headers!);
         }
     }
 
