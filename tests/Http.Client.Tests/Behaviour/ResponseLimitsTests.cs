@@ -215,23 +215,23 @@ public class ResponseLimitsTests
     [InlineData(true, true)]
     public async Task A_head_sent_one_byte_at_a_time_times_out_only_when_the_timeout_bounds_the_whole_head(bool async, bool wholeHead)
     {
-        // Loopback (a real socket: the sync path blocks under the socket's own timeout): 80 bytes, one every 25 ms,
-        // against a 1 s Timeout. Per read (the default, CPython's), each read is quick and the head arrives after 2 s;
-        // for the whole head, 2 s exceeds the budget.
+        // Loopback (a real socket: the sync path blocks under the socket's own timeout): 80 bytes, one every 40 ms,
+        // against a 2 s Timeout. Per read (the default, CPython's), each read is quick (2 s leaves room for a loaded
+        // machine's scheduling) and the head arrives after 3.2 s; for the whole head, 3.2 s exceeds the budget.
         byte[] head = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nX-Slow: abcdefghij\r\nX-Pad: 0123456789012345678901234567890123\r\n\r\n");
         await using var server = LoopbackServer.Start(async connection =>
         {
             await connection.ReadRequestAsync();
             try
             {
-                await connection.SendInPiecesAsync(head, 1, TimeSpan.FromMilliseconds(25));
+                await connection.SendInPiecesAsync(head, 1, TimeSpan.FromMilliseconds(40));
             }
             catch (IOException)
             {
                 // The client gave up (whole-head budget): nothing more to send.
             }
         });
-        using HttpConnection conn = server.CreateConnection(TimeSpan.FromSeconds(1));
+        using HttpConnection conn = server.CreateConnection(TimeSpan.FromSeconds(2));
         conn.Limits.TimeoutBoundsWholeHead = wholeHead;
         if (wholeHead)
         {
