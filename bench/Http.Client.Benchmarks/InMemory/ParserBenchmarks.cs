@@ -14,6 +14,7 @@ public class ParserBenchmarks
 {
     private byte[] head = [];
     private int statusLineLength;
+    private HttpMessage? previous;
 
     [GlobalSetup]
     public void Setup()
@@ -22,6 +23,19 @@ public class ParserBenchmarks
         int end = response.AsSpan().IndexOf("\r\n\r\n"u8) + 4;
         head = response.AsSpan(0, end).ToArray();
         statusLineLength = head.AsSpan().IndexOf((byte)'\n') + 1;
+        previous = DecodeHead(null);
+    }
+
+    [Benchmark(Description = "decode whole head, keep-alive repeat (small)")]
+    public int DecodeHeadRepeat() => DecodeHead(previous).Count;
+
+    // What GetResponse does per response: one ResponseHeadDecoder call over the buffered head, reusing the previous
+    // response's strings when the server repeats its header lines.
+    private HttpMessage DecodeHead(HttpMessage? last)
+    {
+        var decoder = new ResponseHeadDecoder(HttpConnectionLimits.Default, tunnel: false, debug: null, last);
+        decoder.Decode(head, endOfStream: false, out _);
+        return decoder.Headers!;
     }
 
     [Benchmark(Description = "parse status line (small)")]
