@@ -147,6 +147,28 @@ namespace Http.Client.Package.Tests
             Assert.Contains("<CompilerVisibleProperty Include=\"RootNamespace\" />", targets, StringComparison.Ordinal);
             Assert.Equal(targets, ReadEntry(package, "buildTransitive/Http.Client.targets"));
 
+            // The generator and code fixes are built against Roslyn 4.11, the lowest compiler of the supported SDKs
+            // (.NET 8.0.4xx), so they load in that SDK and every later one.
+            foreach (string assembly in new[] { "analyzers/dotnet/cs/Http.Client.Generator.dll", "analyzers/dotnet/cs/Http.Client.Generator.CodeFixes.dll" })
+            {
+                using var stream = new MemoryStream();
+                using (Stream entry = package.GetEntry(assembly)!.Open())
+                {
+                    entry.CopyTo(stream);
+                }
+
+                stream.Position = 0;
+                using var reader = new PEReader(stream);
+                System.Reflection.Metadata.MetadataReader metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(reader);
+                var roslyn = metadata.AssemblyReferences
+                    .Select(handle => metadata.GetAssemblyReference(handle))
+                    .Where(reference => metadata.GetString(reference.Name).StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal))
+                    .Select(reference => reference.Version)
+                    .Distinct()
+                    .ToList();
+                Assert.Equal(new[] { new Version(4, 11, 0, 0) }, roslyn);
+            }
+
             // Deterministic builds stamp a "reproducible" debug directory entry into each assembly.
             foreach (string assembly in new[] { "lib/net10.0/Http.Client.dll", "analyzers/dotnet/cs/Http.Client.Generator.dll" })
             {
