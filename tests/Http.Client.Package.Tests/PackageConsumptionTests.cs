@@ -151,18 +151,11 @@ namespace Http.Client.Package.Tests
             // (.NET 8.0.4xx), so they load in that SDK and every later one.
             foreach (string assembly in new[] { "analyzers/dotnet/cs/Http.Client.Generator.dll", "analyzers/dotnet/cs/Http.Client.Generator.CodeFixes.dll" })
             {
-                using var stream = new MemoryStream();
-                using (Stream entry = package.GetEntry(assembly)!.Open())
-                {
-                    entry.CopyTo(stream);
-                }
-
-                stream.Position = 0;
-                using var reader = new PEReader(stream);
-                System.Reflection.Metadata.MetadataReader metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(reader);
-                var roslyn = metadata.AssemblyReferences
-                    .Select(handle => metadata.GetAssemblyReference(handle))
-                    .Where(reference => metadata.GetString(reference.Name).StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal))
+                using PEReader reader = OpenAssembly(package, assembly);
+                System.Reflection.Metadata.MetadataReader references = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(reader);
+                var roslyn = references.AssemblyReferences
+                    .Select(handle => references.GetAssemblyReference(handle))
+                    .Where(reference => references.GetString(reference.Name).StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal))
                     .Select(reference => reference.Version)
                     .Distinct()
                     .ToList();
@@ -172,14 +165,7 @@ namespace Http.Client.Package.Tests
             // Deterministic builds stamp a "reproducible" debug directory entry into each assembly.
             foreach (string assembly in new[] { "lib/net10.0/Http.Client.dll", "analyzers/dotnet/cs/Http.Client.Generator.dll" })
             {
-                using var stream = new MemoryStream();
-                using (Stream entry = package.GetEntry(assembly)!.Open())
-                {
-                    entry.CopyTo(stream);
-                }
-
-                stream.Position = 0;
-                using var reader = new PEReader(stream);
+                using PEReader reader = OpenAssembly(package, assembly);
                 Assert.Contains(reader.ReadDebugDirectory(), d => d.Type == DebugDirectoryEntryType.Reproducible);
             }
         }
@@ -295,6 +281,19 @@ namespace Http.Client.Package.Tests
             using Stream stream = nuspec.Open();
             XElement root = XDocument.Load(stream).Root!;
             return root.Element(root.Name.Namespace + "metadata")!;
+        }
+
+        /// <summary>A PE reader over a copy of an assembly in the package (the reader owns the copy).</summary>
+        private static PEReader OpenAssembly(ZipArchive package, string name)
+        {
+            var copy = new MemoryStream();
+            using (Stream entry = package.GetEntry(name)!.Open())
+            {
+                entry.CopyTo(copy);
+            }
+
+            copy.Position = 0;
+            return new PEReader(copy);
         }
 
         private static string ReadEntry(ZipArchive package, string name)
