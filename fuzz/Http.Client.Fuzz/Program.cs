@@ -105,6 +105,7 @@ public static class Program
             (4, 4, 5, new byte[] { 2 }),
             (8, 5, 16, new byte[] { 5, 1 }),
             (2, 0, 9, new byte[] { 1 }),
+            (9, 16 | 1, 3, new byte[] { 1, 2 }),
         };
         Directory.CreateDirectory(directory);
         int written = 0;

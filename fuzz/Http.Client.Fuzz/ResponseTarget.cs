@@ -15,7 +15,8 @@ namespace Http.Client.Fuzz;
 /// <para>
 /// Input layout (missing bytes count as 0): <c>[api] [flags] [amount] [split count] [split sizes...] [reply...]</c>.
 /// <c>api</c> picks the read API (<see cref="ApiCount"/> of them); <c>flags</c>: bit 0 async, bit 1 HEAD,
-/// bit 2 a second request on the same connection, bit 3 dispose the first response unread; <c>amount</c> + 1 is the
+/// bit 2 a second request on the same connection, bit 3 dispose the first response unread, bit 4 tight
+/// <see cref="HttpConnection.Limits"/> (<see cref="TightLimits"/>, so short inputs reach every limit); <c>amount</c> + 1 is the
 /// size argument of the sized reads (Read(n), ReadLine(limit), Read1(n), the Stream buffer); up to 16 split sizes
 /// (0 counts as 1) cycle over the reply's reads; no split table means "as much as the client asks for".
 /// </para>
@@ -43,6 +44,18 @@ public static class ResponseTarget
     /// <summary>Allocation allowed per reply byte (result arrays growing by doubling, header strings, copies).</summary>
     public const long AllocationPerReplyByte = 64;
 
+    /// <summary>Limits small enough for a short input to cross each of them (flag bit 4).</summary>
+    public static HttpConnectionLimits TightLimits() => new()
+    {
+        MaxLineLength = 40,
+        MaxHeaders = 4,
+        MaxHeaderBytes = 64,
+        MaxInterimResponses = 1,
+        MaxTrailerLines = 2,
+        MaxTrailerBytes = 24,
+        MaxChunkExtensionBytes = 4,
+    };
+
     private static readonly string[] ApiNames =
     {
         "Read()", "Read(n)", "ReadLine(n)", "ReadLine()", "Peek()+Read1(n)", "Read1()", "Stream.Read(Span)",
@@ -50,12 +63,12 @@ public static class ResponseTarget
     };
 
     /// <summary>Decoded form of one input.</summary>
-    public readonly record struct Case(int Api, bool Async, bool Head, bool SecondRequest, bool DisposeFirstUnread, int Amount, int[] Splits, ReadOnlyMemory<byte> Reply)
+    public readonly record struct Case(int Api, bool Async, bool Head, bool SecondRequest, bool DisposeFirstUnread, bool Tight, int Amount, int[] Splits, ReadOnlyMemory<byte> Reply)
     {
         /// <summary>A one-line description for reports.</summary>
         public override string ToString() =>
             $"api {ApiNames[Api]}, {(Async ? "async" : "sync")}, {(Head ? "HEAD" : "GET")}, second request {SecondRequest}, " +
-            $"dispose unread {DisposeFirstUnread}, amount {Amount}, splits [{string.Join(",", Splits)}], reply {Reply.Length} bytes";
+            $"dispose unread {DisposeFirstUnread}, {(Tight ? "tight" : "default")} limits, amount {Amount}, splits [{string.Join(",", Splits)}], reply {Reply.Length} bytes";
     }
 
     /// <summary>Splits an input into the case it encodes.</summary>
@@ -74,7 +87,7 @@ public static class ResponseTarget
             splits[i] = Math.Max(1, (int)At(HeaderLength + i));
         }
         int replyStart = Math.Min(input.Length, HeaderLength + splitCount);
-        return new Case(api, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0, amount, splits, input.Slice(replyStart));
+        return new Case(api, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0, (flags & 16) != 0, amount, splits, input.Slice(replyStart));
     }
 
     /// <summary>Encodes a case (used to write seed and regression inputs).</summary>
@@ -144,6 +157,10 @@ public static class ResponseTarget
         var outcome = new StringBuilder();
         int connects = 0;
         using var conn = new HttpConnection("fuzz.invalid", 80);
+        if (c.Tight)
+        {
+            conn.Limits = TightLimits();
+        }
         conn.ConnectCallback = (endPoint, token) =>
         {
             // The first transport serves the reply; a reconnect (after a close) meets a server that hangs up at once.
