@@ -610,8 +610,6 @@ internal sealed class RequestCommand
                     ? $"{context}: the response body was cut short ({incomplete.Partial.Length} bytes received, {more} more expected)"
                     : $"{context}: the response body was cut short ({incomplete.Partial.Length} bytes received)",
                 e),
-            // A proxy that refuses the tunnel is a connection failure, as before the exception was typed.
-            TunnelConnectionException => new CliFailure(ExitCodes.ConnectionFailed, $"{context}: {OneLine(e.Message)}", e),
             HttpException => new CliFailure(ExitCodes.ProtocolError, $"{context}: malformed response ({ProblemName(e)}: {OneLine(e.Message)})", e),
             // The library reports connect failures as IOException around the SocketException.
             IOException or SocketException => new CliFailure(
