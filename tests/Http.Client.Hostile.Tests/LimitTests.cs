@@ -62,6 +62,23 @@ public class LimitTests
         _ => (typeof(HttpException), $"got more than {value} bytes of trailers"),
     };
 
+    /// <summary>Checks that <paramref name="e"/> is what crossing <paramref name="limit"/> at <paramref name="value"/> raises.</summary>
+    private static void AssertCrossing(Limit limit, int value, Exception e)
+    {
+        var (type, message) = Crossing(limit, value);
+        Assert.IsType(type, e);
+        if (e is LineTooLongException tooLong)
+        {
+            // The message names 65536 whatever MaxLineLength is (the fixed text in spec/exceptions.spec; see
+            // docs/reliability.md, "Open findings"), so the line type is checked here instead of the text.
+            Assert.Equal("header line", tooLong.LineType);
+        }
+        else
+        {
+            Assert.Equal(message, e.Message);
+        }
+    }
+
     private static HttpConnectionLimits With(Limit limit, int value)
     {
         var limits = new HttpConnectionLimits();
@@ -87,10 +104,19 @@ public class LimitTests
         _ => 0,
     };
 
-    /// <summary>Reads one response to its end; returns the body text, or throws what the library threw.</summary>
-    private static string ReadWhole(HttpConnectionLimits limits, string reply, int[] splits, bool async)
+    /// <summary>
+    /// Reads one response to its end; returns the body text, or throws what the library threw. With
+    /// <paramref name="tunnel"/>, <paramref name="reply"/> is a proxy's reply to <c>CONNECT</c>, followed by a minimal
+    /// response through the tunnel.
+    /// </summary>
+    private static string ReadWhole(HttpConnectionLimits limits, string reply, int[] splits, bool async, bool tunnel = false)
     {
         using var conn = new HttpConnection("limits.invalid", 80) { Limits = limits };
+        if (tunnel)
+        {
+            conn.SetTunnel("destination.invalid", 80);
+            reply += "HTTP/1.0 200 OK\r\n\r\nok";   // within the smallest limits generated: the response obeys them too
+        }
         conn.ConnectCallback = (_, _) => new ValueTask<Stream>(new SplitReplyStream(Encoding.Latin1.GetBytes(reply), splits));
         (int _, string body) = ClientSteps.FetchAsync(conn, async).GetAwaiter().GetResult();
         return body;
@@ -107,20 +133,23 @@ public class LimitTests
 
             ReadWhole(limits, ResponseAt(limit, value, past: false), splits, async);
 
-            var (type, message) = Crossing(limit, value);
-            Exception e = Assert.ThrowsAny<Exception>(() => ReadWhole(limits, ResponseAt(limit, value, past: true), splits, async));
-            Assert.IsType(type, e);
-            if (e is LineTooLongException tooLong)
-            {
-                // The message names 65536 whatever MaxLineLength is (the fixed text in spec/exceptions.spec; see
-                // docs/reliability.md, "Open findings"), so the line type is checked here instead of the text.
-                Assert.Equal("header line", tooLong.LineType);
-            }
-            else
-            {
-                Assert.Equal(message, e.Message);
-            }
+            AssertCrossing(limit, value, Assert.ThrowsAny<Exception>(() => ReadWhole(limits, ResponseAt(limit, value, past: true), splits, async)));
         }, iter: 600, threads: 1);
+    }
+
+    [Fact]
+    public void A_CONNECT_reply_obeys_the_same_head_limits()
+    {
+        var gen = Gen.Select(Gen.OneOf(Limit.MaxHeaders, Limit.MaxLineLength, Limit.MaxHeaderBytes), Gen.Int[0, 300], Gen.Int[1, 64].Array[0, 5], Gen.Bool);
+        gen.Sample((limit, extra, splits, async) =>
+        {
+            int value = Smallest(limit) + (limit == Limit.MaxHeaders ? extra % 40 : extra);
+            HttpConnectionLimits limits = With(limit, value);
+
+            Assert.Equal("ok", ReadWhole(limits, ResponseAt(limit, value, past: false), splits, async, tunnel: true));
+
+            AssertCrossing(limit, value, Assert.ThrowsAny<Exception>(() => ReadWhole(limits, ResponseAt(limit, value, past: true), splits, async, tunnel: true)));
+        }, iter: 300, threads: 1);
     }
 
     [Fact]
