@@ -16,7 +16,8 @@ namespace Http.Client.Fuzz;
 /// Input layout (missing bytes count as 0): <c>[api] [flags] [amount] [split count] [split sizes...] [reply...]</c>.
 /// <c>api</c> picks the read API (<see cref="ApiCount"/> of them); <c>flags</c>: bit 0 async, bit 1 HEAD,
 /// bit 2 a second request on the same connection, bit 3 dispose the first response unread, bit 4 tight
-/// <see cref="HttpConnection.Limits"/> (<see cref="TightLimits"/>, so short inputs reach every limit); <c>amount</c> + 1 is the
+/// <see cref="HttpConnection.Limits"/> (<see cref="TightLimits"/>, so short inputs reach every limit), bit 5 a
+/// <c>CONNECT</c> tunnel (the reply starts with the proxy's answer); <c>amount</c> + 1 is the
 /// size argument of the sized reads (Read(n), ReadLine(limit), Read1(n), the Stream buffer); up to 16 split sizes
 /// (0 counts as 1) cycle over the reply's reads; no split table means "as much as the client asks for".
 /// </para>
@@ -63,12 +64,12 @@ public static class ResponseTarget
     };
 
     /// <summary>Decoded form of one input.</summary>
-    public readonly record struct Case(int Api, bool Async, bool Head, bool SecondRequest, bool DisposeFirstUnread, bool Tight, int Amount, int[] Splits, ReadOnlyMemory<byte> Reply)
+    public readonly record struct Case(int Api, bool Async, bool Head, bool SecondRequest, bool DisposeFirstUnread, bool Tight, bool Tunnel, int Amount, int[] Splits, ReadOnlyMemory<byte> Reply)
     {
         /// <summary>A one-line description for reports.</summary>
         public override string ToString() =>
             $"api {ApiNames[Api]}, {(Async ? "async" : "sync")}, {(Head ? "HEAD" : "GET")}, second request {SecondRequest}, " +
-            $"dispose unread {DisposeFirstUnread}, {(Tight ? "tight" : "default")} limits, amount {Amount}, splits [{string.Join(",", Splits)}], reply {Reply.Length} bytes";
+            $"dispose unread {DisposeFirstUnread}, {(Tight ? "tight" : "default")} limits, tunnel {Tunnel}, amount {Amount}, splits [{string.Join(",", Splits)}], reply {Reply.Length} bytes";
     }
 
     /// <summary>Splits an input into the case it encodes.</summary>
@@ -87,7 +88,7 @@ public static class ResponseTarget
             splits[i] = Math.Max(1, (int)At(HeaderLength + i));
         }
         int replyStart = Math.Min(input.Length, HeaderLength + splitCount);
-        return new Case(api, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0, (flags & 16) != 0, amount, splits, input.Slice(replyStart));
+        return new Case(api, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0, (flags & 16) != 0, (flags & 32) != 0, amount, splits, input.Slice(replyStart));
     }
 
     /// <summary>Encodes a case (used to write seed and regression inputs).</summary>
@@ -160,6 +161,10 @@ public static class ResponseTarget
         if (c.Tight)
         {
             conn.Limits = TightLimits();
+        }
+        if (c.Tunnel)
+        {
+            conn.SetTunnel("destination.invalid", 443);
         }
         conn.ConnectCallback = (endPoint, token) =>
         {
