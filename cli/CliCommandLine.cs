@@ -60,23 +60,11 @@ internal sealed class CliCommandLine
         HelpName = "FILE",
     };
 
-    private readonly Option<bool> _include = new("--include", "-i")
-    {
-        Description = "Print the status line and response headers before the body",
-        Arity = ArgumentArity.Zero,
-    };
+    private readonly Option<bool> _include = Flag("--include", "-i", "Print the status line and response headers before the body");
 
-    private readonly Option<bool> _head = new("--head", "-I")
-    {
-        Description = "Send HEAD and print the status line and headers",
-        Arity = ArgumentArity.Zero,
-    };
+    private readonly Option<bool> _head = Flag("--head", "-I", "Send HEAD and print the status line and headers");
 
-    private readonly Option<bool> _location = new("--location", "-L")
-    {
-        Description = "Follow redirects (301, 302, 303, 307, 308)",
-        Arity = ArgumentArity.Zero,
-    };
+    private readonly Option<bool> _location = Flag("--location", "-L", "Follow redirects (301, 302, 303, 307, 308)");
 
     private readonly Option<int> _maxRedirects = new("--max-redirs")
     {
@@ -85,11 +73,7 @@ internal sealed class CliCommandLine
         DefaultValueFactory = _ => CliOptions.DefaultMaxRedirects,
     };
 
-    private readonly Option<bool> _fail = new("--fail", "-f")
-    {
-        Description = "On a 4xx or 5xx response write no headers and no body (exit code 1)",
-        Arity = ArgumentArity.Zero,
-    };
+    private readonly Option<bool> _fail = Flag("--fail", "-f", "On a 4xx or 5xx response write no headers and no body (exit code 1)");
 
     private readonly Option<WriteOutFormat?> _writeOut = new("--write-out", "-w")
     {
@@ -97,17 +81,9 @@ internal sealed class CliCommandLine
         HelpName = "FORMAT",
     };
 
-    private readonly Option<bool> _compressed = new("--compressed")
-    {
-        Description = "Ask for a compressed body (gzip, deflate, br) and decode it",
-        Arity = ArgumentArity.Zero,
-    };
+    private readonly Option<bool> _compressed = Flag("--compressed", null, "Ask for a compressed body (gzip, deflate, br) and decode it");
 
-    private readonly Option<bool> _verbose = new("--verbose", "-v")
-    {
-        Description = "The library's debug output (SetDebugLevel(1)) and each redirect, on standard error",
-        Arity = ArgumentArity.Zero,
-    };
+    private readonly Option<bool> _verbose = Flag("--verbose", "-v", "The library's debug output (SetDebugLevel(1)) and each redirect, on standard error");
 
     private readonly Option<string> _proxy = new("--proxy")
     {
@@ -299,6 +275,10 @@ internal sealed class CliCommandLine
 
         return options;
     }
+
+    /// <summary>An option that takes no value.</summary>
+    private static Option<bool> Flag(string name, string? alias, string description) =>
+        new(name, alias is null ? [] : [alias]) { Description = description, Arity = ArgumentArity.Zero };
 
     private static bool LooksLikeOption(string token) => token.Length > 1 && token[0] == '-';
 

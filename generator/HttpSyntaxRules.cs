@@ -12,12 +12,12 @@ namespace Http.Client.Generator
         /// <summary>Highest TCP port; the runtime rejects anything above (CPython: "port out of range").</summary>
         private const int MaxPort = 65535;
 
-        /// <summary>Method (behavior.md C13): no C0 control character; ASCII only (the request line is ASCII-encoded).</summary>
+        /// <summary>Method (behavior.md C13, README difference 30): no C0 control character or DEL; ASCII only.</summary>
         public static string? CheckMethod(string method)
         {
             for (int i = 0; i < method.Length; i++)
             {
-                if (method[i] <= '\x1f')
+                if (method[i] <= '\x1f' || method[i] == '\x7f')
                 {
                     return $"it contains the control character {Describe(method[i])}";
                 }
@@ -75,8 +75,8 @@ namespace Http.Client.Generator
             => port < 0 || port > MaxPort ? $"port out of range: {port} (must be 0-{MaxPort})" : null;
 
         /// <summary>
-        /// Header name (C14): ASCII; not empty; the first character is not ':' or whitespace (space, \t \n \v \f \r);
-        /// no later ':', CR or LF.
+        /// Header name (C14, README difference 30): ASCII; not empty; the first character is not ':' or a space; no
+        /// ':' or control character (C0, DEL) anywhere.
         /// </summary>
         public static string? CheckHeaderName(string name)
         {
@@ -100,7 +100,7 @@ namespace Http.Client.Generator
             for (int i = 0; i < name.Length; i++)
             {
                 char c = name[i];
-                if (c == ':' || c == '\r' || c == '\n')
+                if (c == ':' || c <= '\x1f' || c == '\x7f')
                 {
                     return $"it contains {Describe(c)}";
                 }
@@ -110,16 +110,23 @@ namespace Http.Client.Generator
         }
 
         /// <summary>
-        /// Header value (C14): ISO-8859-1 only; an LF must be followed by space or tab, a CR by space, tab or LF
-        /// (so only folded continuation lines pass; a bare line break would inject a header).
+        /// Header value (C14, README difference 30): ISO-8859-1 only; no control character but HTAB, CR and LF; an LF
+        /// must be followed by space or tab, a CR by space, tab or LF (so only folded continuation lines pass; a bare
+        /// line break would inject a header).
         /// </summary>
         public static string? CheckHeaderValue(string value)
         {
             for (int i = 0; i < value.Length; i++)
             {
-                if (value[i] > '\xff')
+                char c = value[i];
+                if (c > '\xff')
                 {
-                    return $"the character {Describe(value[i])} at position {i} is not ISO-8859-1 (latin-1)";
+                    return $"the character {Describe(c)} at position {i} is not ISO-8859-1 (latin-1)";
+                }
+
+                if ((c <= '\x1f' && c != '\t' && c != '\r' && c != '\n') || c == '\x7f')
+                {
+                    return $"it contains the control character {Describe(c)} at position {i}";
                 }
             }
 

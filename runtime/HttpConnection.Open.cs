@@ -28,7 +28,7 @@ namespace Http.Client
         private async ValueTask<Transport> OpenTransportCore(bool async, CancellationToken cancellationToken)
         {
             // Headers of an earlier tunnel (or proxy) must not describe this transport.
-            TunnelResponseHeaders = null;
+            _tunnelResponse = null;
             Stream stream = await OpenStreamCore(async, cancellationToken).ConfigureAwait(false);
             var transport = new Transport(stream, Timeout);
             try
@@ -158,18 +158,14 @@ namespace Http.Client
         }
 
         /// <summary>
-        /// The CONNECT exchange (README difference 12: HTTP/1.1 with a Host header, IPv6 bracketed), one write; a reply other
-        /// than 200 closes the transport and fails with "Tunnel connection failed: 407 Proxy Authentication Required".
+        /// The CONNECT exchange (README difference 12: HTTP/1.1 with a Host header, IPv6 bracketed without its zone id), one
+        /// write; a reply other than 200 closes the transport and throws <see cref="TunnelConnectionException"/>
+        /// ("Tunnel connection failed: 407 Proxy Authentication Required").
         /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask TunnelCore(bool async, Transport transport, CancellationToken cancellationToken)
         {
-            string host = HttpSyntax.ToAsciiHost(_tunnelHost!);
-            if (host.Contains(':'))
-            {
-                host = "[" + host + "]";
-            }
-            string authority = host + ":" + _tunnelPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string authority = UriHost(_tunnelHost!) + ":" + _tunnelPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var head = new StringBuilder();
             head.Append("CONNECT ").Append(authority).Append(" HTTP/1.1\r\n");
             if (!_tunnelHeadersHaveHost)
@@ -181,13 +177,21 @@ namespace Http.Client
             await transport.WriteAsync(async, request, cancellationToken).ConfigureAwait(false);
 
             var decoder = new ResponseHeadDecoder(Limits, tunnel: true, _debugLevel > 0 ? DebugOutput : null, previous: null);
-            ResponseHeadDecoder reply = await transport.ReadHeadAsync(async, decoder, Limits.MaxLineLength, cancellationToken).ConfigureAwait(false);
+            ResponseHeadDecoder reply = await transport.ReadHeadAsync(async, decoder, Limits, cancellationToken).ConfigureAwait(false);
             if (reply.Status != 200)
             {
+                // CPython 3.12 reads (and shows) the refusal's headers too; here they travel with the exception.
                 transport.Close();
-                throw new IOException($"Tunnel connection failed: {reply.Status} {reply.Reason}");
+                throw new TunnelConnectionException(reply.Status, reply.Reason) { Headers = reply.Headers! };
             }
-            TunnelResponseHeaders = reply.Headers;
+            _tunnelResponse = (reply.Status, reply.Reason, reply.Headers!);
         }
+    }
+
+    /// <summary>The handwritten half of the generated exception: the proxy's reply headers (not in the spec, whose types stand alone).</summary>
+    public partial class TunnelConnectionException
+    {
+        /// <summary>The header fields of the proxy's refusal (for a 407, <c>Proxy-Authenticate</c> names the schemes it accepts).</summary>
+        public HttpMessage Headers { get; internal init; } = new HttpMessage();
     }
 }

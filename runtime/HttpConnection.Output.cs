@@ -24,30 +24,10 @@ namespace Http.Client
 
         private void WriteRequestHead(string method, string url, bool skipHost, bool skipAcceptEncoding)
         {
-            HttpSyntax.ValidateMethod(method);
-            if (url.Length == 0)
-            {
-                url = "/";
-            }
-            HttpSyntax.ValidateUrlCharacters(url);
-            int bad = HttpSyntax.IndexOfAbove(method, '\x7f');
-            if (bad >= 0)
-            {
-                throw HttpSyntax.AsciiError($"{method} {url} HTTP/1.1", bad);
-            }
-            bad = HttpSyntax.IndexOfAbove(url, '\x7f');
-            if (bad >= 0)
-            {
-                throw HttpSyntax.AsciiError($"{method} {url} HTTP/1.1", method.Length + 1 + bad);
-            }
-            _head.Clear();
-            _head.AppendLatin1(method);
-            _head.Append((byte)' ');
-            _head.AppendLatin1(url);
-            _head.Append(" HTTP/1.1\r\n"u8);
+            _head.WriteRequestLine(method, url);
             if (!skipHost)
             {
-                WriteHeader(HeaderNames.Host, HostHeaderValue(url));
+                _head.WriteHeader(HeaderNames.Host, HostHeaderValue(url));
             }
             if (!skipAcceptEncoding)
             {
@@ -67,15 +47,17 @@ namespace Http.Client
             {
                 return cached;
             }
-            string host = _tunnelHost ?? Host;
             int port = _tunnelHost is null ? Port : _tunnelPort;
-            string encoded = HttpSyntax.ToAsciiHost(host);
-            if (host.Contains(':'))
-            {
-                encoded = StripIpv6Zone("[" + encoded + "]");
-            }
-            _hostHeaderValue = port == _defaultPort ? encoded : encoded + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string host = UriHost(_tunnelHost ?? Host);
+            _hostHeaderValue = port == _defaultPort ? host : host + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return _hostHeaderValue;
+        }
+
+        /// <summary>A host as a Host header or CONNECT authority names it: IDNA-encoded, IPv6 in brackets without its zone.</summary>
+        private static string UriHost(string host)
+        {
+            string encoded = HttpSyntax.ToAsciiHost(host);
+            return host.Contains(':') ? StripIpv6Zone("[" + encoded + "]") : encoded;
         }
 
         /// <summary>
@@ -90,86 +72,6 @@ namespace Http.Client
                 return host;
             }
             return string.Concat(host.AsSpan(0, percent), "]");
-        }
-
-        private void WriteKnownHeader(string name, long value)
-        {
-            _head.AppendLatin1(name);
-            _head.Append(": "u8);
-            Span<byte> digits = _head.GetSpan(20);
-            value.TryFormat(digits, out int written, default, System.Globalization.CultureInfo.InvariantCulture);
-            _head.Advance(written);
-            _head.AppendCrlf();
-        }
-
-        private void WriteHeader(string name, string value) => WriteHeader(_head, name, value);
-
-        /// <summary>Writes the line <c>name: value</c> into <paramref name="head"/> after CPython's checks.</summary>
-        private static void WriteHeader(RequestHeadWriter head, string name, string value)
-        {
-            AppendValidatedName(head, name);
-            AppendValidatedValue(head, name, value);
-            head.AppendCrlf();
-        }
-
-        private void WriteHeader(string name, string[] values)
-        {
-            AppendValidatedName(_head, name);
-            for (int i = 0; i < values.Length; i++)
-            {
-                string value = values[i] ?? throw new ArgumentNullException(nameof(values), "A header value is null.");
-                if (i > 0)
-                {
-                    _head.Append("\r\n\t"u8);
-                }
-                AppendValidatedValue(_head, name, value);
-            }
-            _head.AppendCrlf();
-        }
-
-        /// <summary>Writes <c>name: </c> after CPython's checks (ASCII, then the legal-name pattern).</summary>
-        private static void AppendValidatedName(RequestHeadWriter head, string name)
-        {
-            int bad = HttpSyntax.IndexOfAbove(name, '\x7f');
-            if (bad >= 0)
-            {
-                throw HttpSyntax.AsciiError(name, bad);
-            }
-            int start = head.Length;
-            head.AppendLatin1(name);
-            ReadOnlySpan<byte> written = head.WrittenSpan.Slice(start);
-            if (!HttpSyntax.IsLegalHeaderName(written))
-            {
-                throw new ArgumentException($"Invalid header name {PythonRepr.Bytes(written)}");
-            }
-            head.Append(": "u8);
-        }
-
-        private void AppendValidatedName(byte[] name)
-        {
-            if (!HttpSyntax.IsLegalHeaderName(name))
-            {
-                throw new ArgumentException($"Invalid header name {PythonRepr.Bytes(name)}");
-            }
-            _head.Append(name);
-            _head.Append(": "u8);
-        }
-
-        /// <summary>Writes one value as latin-1 after CPython's check (no CR/LF that is not part of a fold).</summary>
-        private static void AppendValidatedValue(RequestHeadWriter head, string name, string value)
-        {
-            int bad = HttpSyntax.IndexOfAbove(value, '\xff');
-            if (bad >= 0)
-            {
-                throw HttpSyntax.Latin1Error(value, bad, $"(header {PythonRepr.String(name)})");
-            }
-            int start = head.Length;
-            head.AppendLatin1(value);
-            ReadOnlySpan<byte> written = head.WrittenSpan.Slice(start);
-            if (HttpSyntax.IsIllegalHeaderValue(written))
-            {
-                throw new ArgumentException($"Invalid header value {PythonRepr.Bytes(written)}");
-            }
         }
 
         /// <summary>Opens the transport if there is none (auto-open). A failure leaves the state Idle (README difference 2).</summary>

@@ -41,6 +41,7 @@ namespace Http.Client
         private byte[] _tunnelHeaderLines = Array.Empty<byte>(); // the caller's CONNECT header lines, validated and encoded
         private bool _tunnelHeadersHaveHost;
         private TimeoutTimer _connectTimer;
+        private (int Status, string Reason, HttpMessage Headers)? _tunnelResponse; // the current tunnel's CONNECT reply
         private string? _hostHeaderValue; // the automatic Host value, cached; SetTunnel resets it
 
         /// <summary>
@@ -121,8 +122,18 @@ namespace Http.Client
         /// <summary>The CONNECT target port set by <see cref="SetTunnel"/>, or null.</summary>
         public int? TunnelPort => _tunnelHost is null ? null : _tunnelPort;
 
-        /// <summary>The headers of the proxy's 200 reply to the last CONNECT, or null before a tunnel was opened.</summary>
-        public HttpMessage? TunnelResponseHeaders { get; private set; }
+        /// <summary>
+        /// The headers of the proxy's 200 reply to the CONNECT of the current tunnel (CPython 3.12's
+        /// <c>get_proxy_response_headers()</c>), or null before a tunnel was opened. A refusal throws
+        /// <see cref="TunnelConnectionException"/>, which carries the reply instead.
+        /// </summary>
+        public HttpMessage? TunnelResponseHeaders => _tunnelResponse?.Headers;
+
+        /// <summary>The status of the proxy's reply to the CONNECT of the current tunnel (200), or null before a tunnel was opened.</summary>
+        public int? TunnelResponseStatus => _tunnelResponse?.Status;
+
+        /// <summary>The reason phrase of the proxy's reply to the CONNECT of the current tunnel, or null before a tunnel was opened.</summary>
+        public string? TunnelResponseReason => _tunnelResponse?.Reason;
 
         /// <summary>True while the connection holds an open transport.</summary>
         public bool IsConnected => _transport is { IsClosed: false };
@@ -159,7 +170,7 @@ namespace Http.Client
                 {
                     ArgumentNullException.ThrowIfNull(header.Key, nameof(headers));
                     ArgumentNullException.ThrowIfNull(header.Value, nameof(headers));
-                    WriteHeader(lines, header.Key, header.Value);
+                    lines.WriteHeader(header.Key, header.Value);
                     hasHost |= header.Key.Equals(HeaderNames.Host, StringComparison.OrdinalIgnoreCase);
                 }
                 headerLines = lines.WrittenSpan.ToArray();
@@ -169,7 +180,7 @@ namespace Http.Client
             _tunnelHeaderLines = headerLines;
             _tunnelHeadersHaveHost = hasHost;
             _hostHeaderValue = null;
-            TunnelResponseHeaders = null;
+            _tunnelResponse = null;
         }
 
         /// <summary>Opens the transport now (otherwise the first request does). Does nothing when already open.</summary>
@@ -244,16 +255,7 @@ namespace Http.Client
             ArgumentNullException.ThrowIfNull(name);
             ArgumentNullException.ThrowIfNull(values);
             Move(ConnectionOp.PutHeader);
-            int mark = _head.Length;
-            try
-            {
-                WriteHeader(name, values);
-            }
-            catch
-            {
-                _head.Truncate(mark);
-                throw;
-            }
+            _head.WriteHeader(name, values);
         }
 
         /// <summary>Buffers a header line from raw bytes (bytes 0x80 and up allowed, as CPython's bytes headers).</summary>
@@ -266,30 +268,7 @@ namespace Http.Client
             ArgumentNullException.ThrowIfNull(name);
             ArgumentNullException.ThrowIfNull(values);
             Move(ConnectionOp.PutHeader);
-            int mark = _head.Length;
-            try
-            {
-                AppendValidatedName(name);
-                for (int i = 0; i < values.Length; i++)
-                {
-                    byte[] value = values[i] ?? throw new ArgumentNullException(nameof(values));
-                    if (HttpSyntax.IsIllegalHeaderValue(value))
-                    {
-                        throw new ArgumentException($"Invalid header value {PythonRepr.Bytes(value)}");
-                    }
-                    if (i > 0)
-                    {
-                        _head.Append("\r\n\t"u8);
-                    }
-                    _head.Append(value);
-                }
-                _head.AppendCrlf();
-            }
-            catch
-            {
-                _head.Truncate(mark);
-                throw;
-            }
+            _head.WriteHeader(name, values);
         }
 
         /// <summary>Ends the headers and sends the request head, then <paramref name="body"/> if given.</summary>
@@ -475,25 +454,21 @@ namespace Http.Client
                     long? contentLength = body is null ? (MethodExpectsBody(method) ? 0 : null) : body.KnownLength;
                     if (contentLength is long length)
                     {
-                        WriteKnownHeader(HeaderNames.ContentLength, length);
+                        _head.WriteHeader(HeaderNames.ContentLength, length);
                     }
                     else if (body is not null)
                     {
                         Debug.Line("Unable to determine size of ", body);
                         encodeChunked = true;
-                        WriteHeader(HeaderNames.TransferEncoding, "chunked");
+                        _head.WriteHeader(HeaderNames.TransferEncoding, "chunked");
                     }
                 }
                 if (headers is not null)
                 {
                     foreach (KeyValuePair<string, string> header in headers)
                     {
-                        WriteHeader(header.Key, header.Value ?? throw new ArgumentException($"The value of header '{header.Key}' is null.", nameof(headers)));
+                        _head.WriteHeader(header.Key, header.Value ?? throw new ArgumentException($"The value of header '{header.Key}' is null.", nameof(headers)));
                     }
-                }
-                if (body is { Kind: RequestBodyKind.Text })
-                {
-                    body = RequestBody.FromBytes(HttpSyntax.EncodeBodyLatin1((string)body.Source!));
                 }
             }
             catch

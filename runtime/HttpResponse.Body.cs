@@ -19,7 +19,7 @@ namespace Http.Client
         internal async ValueTask BeginCore(bool async, string? method, HttpConnectionLimits limits, TextWriter? debug, CancellationToken cancellationToken)
         {
             var decoder = new ResponseHeadDecoder(limits, tunnel: false, debug, _connection?.PreviousHeaders);
-            ResponseHeadDecoder head = await _transport!.ReadHeadAsync(async, decoder, limits.MaxLineLength, cancellationToken).ConfigureAwait(false);
+            ResponseHeadDecoder head = await _transport!.ReadHeadAsync(async, decoder, limits, cancellationToken).ConfigureAwait(false);
             Status = head.Status;
             Reason = head.Reason;
             Version = head.Version;

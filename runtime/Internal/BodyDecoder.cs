@@ -18,6 +18,8 @@
  * CPython answers by closing the connection.
  */
 using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.Text;
 
 namespace Http.Client.Internal
@@ -96,8 +98,11 @@ namespace Http.Client.Internal
         };
 
         /// <summary>
-        /// Chooses the framing once, after the head, as CPython's begin(): chunked when Transfer-Encoding says so (README
-        /// difference 8), else Content-Length when it parses, else until close; no body for HEAD, 1xx, 204 and 304.
+        /// Chooses the framing once, after the head, as CPython's begin() with RFC 9112 section 6.3's strict rules (README
+        /// differences 30-32): no body for HEAD, 1xx, 204 and 304 whatever the fields say; chunked when
+        /// Transfer-Encoding says so (README difference 8), and then a Content-Length beside it is ignored but the
+        /// connection is not reused; else the Content-Length (1*DIGIT, every field and list element agreeing); else
+        /// until close.
         /// </summary>
         /// <param name="status">The final status.</param>
         /// <param name="version">10 or 11.</param>
@@ -105,24 +110,37 @@ namespace Http.Client.Internal
         /// <param name="headers">The response headers.</param>
         /// <param name="limits">Bounds for chunk-size and trailer lines.</param>
         /// <param name="willClose">CPython's will_close: the connection ends with this response.</param>
+        /// <exception cref="HttpException">An invalid or conflicting Content-Length.</exception>
         public static BodyDecoder For(int status, int version, bool isHead, HttpMessage headers, HttpConnectionLimits limits, out bool willClose)
         {
-            string? transferEncoding = headers.Get(HeaderNames.TransferEncoding);
-            bool chunked = transferEncoding is not null && Ascii.EqualsIgnoreCase(transferEncoding.AsSpan().Trim(" \t"), "chunked");
             willClose = WillClose(version, headers);
-            long? length = null;
-            string? contentLength = headers.Get(HeaderNames.ContentLength);
-            if (!string.IsNullOrEmpty(contentLength) && !chunked)
-            {
-                length = ParseContentLength(contentLength);
-            }
             if (status == 204 || status == 304 || (status >= 100 && status < 200) || isHead)
             {
                 return new BodyDecoder(Framing.None, 0, limits);
             }
-            if (chunked)
+            string? transferEncoding = headers.Get(HeaderNames.TransferEncoding);
+            if (transferEncoding is not null && Ascii.EqualsIgnoreCase(transferEncoding.AsSpan().Trim(" \t"), "chunked"))
             {
+                willClose |= headers.Contains(HeaderNames.ContentLength); // a message framed two ways: never reuse the connection
                 return new BodyDecoder(Framing.Chunked, 0, limits);
+            }
+            bool hasLength = false;
+            long? length = null;
+            foreach (KeyValuePair<string, string> field in headers)
+            {
+                if (field.Key.Equals(HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase))
+                {
+                    foreach (Range element in field.Value.AsSpan().Split(','))
+                    {
+                        long? value = ParseContentLength(field.Value.AsSpan(element));
+                        if (hasLength && value != length)
+                        {
+                            throw new HttpException("conflicting Content-Length values: " + headers.GetJoined(HeaderNames.ContentLength));
+                        }
+                        hasLength = true;
+                        length = value;
+                    }
+                }
             }
             if (length is long known)
             {
@@ -172,37 +190,19 @@ namespace Http.Client.Internal
         public void EndOfStream() => _endOfStream = true;
 
         /// <summary>
-        /// Python int() of a Content-Length: whitespace, sign and digit underscores allowed; null if invalid, negative or
-        /// beyond Int64 (README difference 25: then the body is read to the end).
+        /// One Content-Length value: 1*DIGIT with optional spaces/tabs around it (README difference 31; CPython takes
+        /// whatever Python's int() takes). Null when it is beyond Int64 (README difference 25: the body is then read
+        /// to the end).
         /// </summary>
-        internal static long? ParseContentLength(string text)
+        /// <exception cref="HttpException">Not 1*DIGIT.</exception>
+        internal static long? ParseContentLength(ReadOnlySpan<char> text)
         {
-            string trimmed = HttpSyntax.PythonStrip(text);
-            int position = 0;
-            bool negative = false;
-            if (position < trimmed.Length && (trimmed[position] == '+' || trimmed[position] == '-'))
+            ReadOnlySpan<char> digits = text.Trim(" \t");
+            if (digits.IsEmpty || digits.IndexOfAnyExceptInRange('0', '9') >= 0)
             {
-                negative = trimmed[position] == '-';
-                position++;
+                throw new HttpException("invalid Content-Length: " + PythonRepr.String(text.ToString()));
             }
-            long value = 0;
-            bool lastWasDigit = false;
-            for (; position < trimmed.Length; position++)
-            {
-                char c = trimmed[position];
-                if (c == '_' && lastWasDigit && position + 1 < trimmed.Length)
-                {
-                    lastWasDigit = false;
-                    continue;
-                }
-                if (!char.IsAsciiDigit(c) || value > (long.MaxValue - (c - '0')) / 10)
-                {
-                    return null;
-                }
-                lastWasDigit = true;
-                value = value * 10 + (c - '0');
-            }
-            return !lastWasDigit || (negative && value != 0) ? null : value;
+            return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out long value) ? value : null;
         }
 
         /// <summary>
@@ -283,6 +283,11 @@ namespace Http.Client.Internal
                             return BodyStatus.NeedMore;
                         }
                         ReadOnlySpan<byte> line = rest.Slice(0, length);
+                        int semicolon = line.IndexOf((byte)';');
+                        if (semicolon >= 0 && line.Slice(semicolon + 1).TrimEnd("\r\n"u8).Length > _limits.MaxChunkExtensionBytes)
+                        {
+                            throw new LineTooLongException("chunk size");
+                        }
                         long? size = ParseChunkSize(line);
                         if (size is null)
                         {
@@ -306,8 +311,15 @@ namespace Http.Client.Internal
                         window = (int)Math.Min(rest.Length, _remaining);
                         return BodyStatus.Data;
                     case ChunkState.DataCrlf:
-                        // CPython discards the two bytes after the chunk data unchecked.
-                        if (rest.Length < 2)
+                    {
+                        // README difference 33: CRLF (or a bare LF) must follow the chunk data; CPython discards two bytes unchecked.
+                        int ending = rest.IsEmpty ? 0 : rest[0] == '\n' ? 1 : rest.Length < 2 ? 0 : rest[0] == '\r' && rest[1] == '\n' ? 2 : -1;
+                        if (ending < 0)
+                        {
+                            LostSync = true;
+                            throw new IncompleteReadException(Array.Empty<byte>());
+                        }
+                        if (ending == 0)
                         {
                             if (endOfStream)
                             {
@@ -315,9 +327,10 @@ namespace Http.Client.Internal
                             }
                             return BodyStatus.NeedMore;
                         }
-                        framing += 2;
+                        framing += ending;
                         _chunk = ChunkState.SizeLine;
                         break;
+                    }
                     case ChunkState.Trailers:
                     {
                         int length = ResponseHeadDecoder.FindLine(rest, ref _scanned, endOfStream, _limits.MaxLineLength, "trailer line");

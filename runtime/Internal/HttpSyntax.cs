@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -30,32 +31,30 @@ namespace Http.Client.Internal
             return start == 0 && end == value.Length ? value : value.Substring(start, end - start);
         }
 
-        /// <summary>Rejects C0 controls in a method (CPython: ValueError, here ArgumentException).</summary>
+        /// <summary>Rejects control characters (C0 and DEL; CPython: C0) in a method (ValueError, here ArgumentException).</summary>
         public static void ValidateMethod(string method)
         {
-            for (int i = 0; i < method.Length; i++)
+            int bad = method.AsSpan().IndexOfAnyInRange('\0', '\x1f');
+            bad = bad >= 0 ? bad : method.IndexOf('\x7f');
+            if (bad >= 0)
             {
-                if (method[i] <= '\x1f')
-                {
-                    throw new ArgumentException(
-                        $"method can't contain control characters. {PythonRepr.String(method)} (found at least {PythonRepr.String(method[i].ToString())})");
-                }
+                throw new ArgumentException(ControlCharacterMessage("method", method, bad));
             }
         }
 
         /// <summary>Rejects C0 controls, space and DEL in a URL or host (CVE-2019-9740, CVE-2019-18348).</summary>
         public static void ValidateUrlCharacters(string value)
         {
-            for (int i = 0; i < value.Length; i++)
+            int bad = value.AsSpan().IndexOfAnyInRange('\0', ' ');
+            bad = bad >= 0 ? bad : value.IndexOf('\x7f');
+            if (bad >= 0)
             {
-                char c = value[i];
-                if (c <= ' ' || c == '\x7f')
-                {
-                    throw new InvalidUrlException(
-                        $"URL can't contain control characters. {PythonRepr.String(value)} (found at least {PythonRepr.String(c.ToString())})");
-                }
+                throw new InvalidUrlException(ControlCharacterMessage("URL", value, bad));
             }
         }
+
+        private static string ControlCharacterMessage(string what, string value, int bad) =>
+            $"{what} can't contain control characters. {PythonRepr.String(value)} (found at least {PythonRepr.String(value[bad].ToString())})";
 
         /// <summary>
         /// CPython's <c>_get_hostport</c>: splits "host:port" and "[v6]:port". The port must be ASCII digits (CPython's
@@ -109,24 +108,23 @@ namespace Http.Client.Internal
             }
         }
 
-        /// <summary>CPython's <c>_is_legal_header_name</c>: <c>[^:\s][^:\r\n]*</c> as a full match on the bytes.</summary>
-        public static bool IsLegalHeaderName(ReadOnlySpan<byte> name)
-        {
-            if (name.IsEmpty)
-            {
-                return false;
-            }
-            byte first = name[0];
-            if (first == ':' || first == ' ' || (first >= '\t' && first <= '\r'))
-            {
-                return false;
-            }
-            return name.Slice(1).IndexOfAny((byte)':', (byte)'\r', (byte)'\n') < 0;
-        }
+        /// <summary>
+        /// CPython's <c>_is_legal_header_name</c> (<c>[^:\s][^:\r\n]*</c> as a full match on the bytes), stricter as RFC 9110
+        /// section 5.5 asks: no control character anywhere (README difference 30).
+        /// </summary>
+        public static bool IsLegalHeaderName(ReadOnlySpan<byte> name) =>
+            !name.IsEmpty && name[0] != ' ' && name.IndexOfAny(ColonAndControls) < 0;
 
-        /// <summary>CPython's <c>_is_illegal_header_value</c>: <c>\n(?![ \t])|\r(?![ \t\n])</c>.</summary>
+        /// <summary>
+        /// CPython's <c>_is_illegal_header_value</c> (<c>\n(?![ \t])|\r(?![ \t\n])</c>: CR and LF only as part of a fold),
+        /// plus RFC 9110 section 5.5: no other control character than HTAB (README difference 30).
+        /// </summary>
         public static bool IsIllegalHeaderValue(ReadOnlySpan<byte> value)
         {
+            if (value.IndexOfAny(ControlsButTabAndLineEnds) >= 0)
+            {
+                return true;
+            }
             int index;
             while ((index = value.IndexOfAny((byte)'\r', (byte)'\n')) >= 0)
             {
@@ -140,6 +138,12 @@ namespace Http.Client.Internal
             }
             return false;
         }
+
+        private static readonly SearchValues<byte> ColonAndControls = SearchValues.Create(
+            [(byte)':', 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 0x7f]);
+
+        private static readonly SearchValues<byte> ControlsButTabAndLineEnds = SearchValues.Create(
+            [0, 1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 0x7f]);
 
         /// <summary>Python's str.encode('ascii') failure, as an <see cref="EncoderFallbackException"/>.</summary>
         public static EncoderFallbackException AsciiError(string text, int position, string? context = null) =>

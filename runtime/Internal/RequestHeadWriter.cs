@@ -6,7 +6,9 @@ namespace Http.Client.Internal
 {
     /// <summary>
     /// Collects the request line and header lines of one request in a pooled buffer, so the whole head (and a small
-    /// body) reaches the transport in a single write.
+    /// body) reaches the transport in a single write; later the output pending between writes. Every line is checked
+    /// with CPython's rules (and RFC 9110 section 5.5's: no control character but HTAB) before it stays: a line that
+    /// fails leaves nothing behind.
     /// </summary>
     internal sealed class RequestHeadWriter : IDisposable
     {
@@ -37,8 +39,140 @@ namespace Http.Client.Internal
 
         public void Dispose() => Release();
 
-        /// <summary>Truncates to an earlier length (drops a header that failed validation).</summary>
-        public void Truncate(int length) => _length = length;
+        /// <summary>The request line <c>METHOD url HTTP/1.1</c> (an empty url is <c>/</c>), replacing anything buffered.</summary>
+        public void WriteRequestLine(string method, string url)
+        {
+            HttpSyntax.ValidateMethod(method);
+            if (url.Length == 0)
+            {
+                url = "/";
+            }
+            HttpSyntax.ValidateUrlCharacters(url);
+            string line = method + " " + url + " HTTP/1.1";
+            int bad = HttpSyntax.IndexOfAbove(line, '\x7f');
+            if (bad >= 0)
+            {
+                throw HttpSyntax.AsciiError(line, bad);
+            }
+            _length = 0;
+            AppendLatin1(line);
+            AppendCrlf();
+        }
+
+        /// <summary>The line <c>name: value</c>, several values folded onto continuation lines (CRLF + HTAB) as CPython does.</summary>
+        public void WriteHeader(string name, params string[] values)
+        {
+            int mark = _length;
+            try
+            {
+                int bad = HttpSyntax.IndexOfAbove(name, '\x7f');
+                if (bad >= 0)
+                {
+                    throw HttpSyntax.AsciiError(name, bad);
+                }
+                AppendName(name);
+                for (int i = 0; i < values.Length; i++)
+                {
+                    string value = values[i] ?? throw new ArgumentNullException(nameof(values), "A header value is null.");
+                    bad = HttpSyntax.IndexOfAbove(value, '\xff');
+                    if (bad >= 0)
+                    {
+                        throw HttpSyntax.Latin1Error(value, bad, $"(header {PythonRepr.String(name)})");
+                    }
+                    AppendValue(value, i);
+                }
+                AppendCrlf();
+            }
+            catch
+            {
+                _length = mark;
+                throw;
+            }
+        }
+
+        /// <summary>The line <c>name: value</c> from raw bytes (0x80 and up allowed, as CPython's bytes headers).</summary>
+        public void WriteHeader(byte[] name, params byte[][] values)
+        {
+            int mark = _length;
+            try
+            {
+                AppendName(name);
+                for (int i = 0; i < values.Length; i++)
+                {
+                    AppendValue(values[i] ?? throw new ArgumentNullException(nameof(values), "A header value is null."), i);
+                }
+                AppendCrlf();
+            }
+            catch
+            {
+                _length = mark;
+                throw;
+            }
+        }
+
+        /// <summary>The line <c>name: digits</c> of a header this library writes itself (Content-Length).</summary>
+        public void WriteHeader(string name, long value)
+        {
+            AppendLatin1(name);
+            Append(": "u8);
+            value.TryFormat(GetSpan(20), out int written, default, System.Globalization.CultureInfo.InvariantCulture);
+            _length += written;
+            AppendCrlf();
+        }
+
+        private void AppendName(ReadOnlySpan<char> name)
+        {
+            int start = _length;
+            AppendLatin1(name);
+            CheckName(start);
+        }
+
+        private void AppendName(ReadOnlySpan<byte> name)
+        {
+            int start = _length;
+            Append(name);
+            CheckName(start);
+        }
+
+        private void CheckName(int start)
+        {
+            if (!HttpSyntax.IsLegalHeaderName(_buffer.AsSpan(start, _length - start)))
+            {
+                throw new ArgumentException($"Invalid header name {PythonRepr.Bytes(_buffer.AsSpan(start, _length - start))}");
+            }
+            Append(": "u8);
+        }
+
+        private void AppendValue(ReadOnlySpan<char> value, int index)
+        {
+            int start = BeginValue(index);
+            AppendLatin1(value);
+            CheckValue(start);
+        }
+
+        private void AppendValue(ReadOnlySpan<byte> value, int index)
+        {
+            int start = BeginValue(index);
+            Append(value);
+            CheckValue(start);
+        }
+
+        private int BeginValue(int index)
+        {
+            if (index > 0)
+            {
+                Append("\r\n\t"u8);
+            }
+            return _length;
+        }
+
+        private void CheckValue(int start)
+        {
+            if (HttpSyntax.IsIllegalHeaderValue(_buffer.AsSpan(start, _length - start)))
+            {
+                throw new ArgumentException($"Invalid header value {PythonRepr.Bytes(_buffer.AsSpan(start, _length - start))}");
+            }
+        }
 
         public Span<byte> GetSpan(int size)
         {

@@ -183,8 +183,29 @@ namespace Http.Client.Internal
 
         private readonly string LineType => _state == State.StatusLine ? "status line" : "header line";
 
+        /// <summary>A CR that does not end the line (README difference 34; a bare LF ending stays accepted, as CPython does).</summary>
+        private static bool HasBareCR(ReadOnlySpan<byte> line)
+        {
+            int end = line.Length;
+            if (end > 0 && line[end - 1] == '\n')
+            {
+                end--;
+            }
+            if (end > 0 && line[end - 1] == '\r')
+            {
+                end--;
+            }
+            return line.Slice(0, end).Contains((byte)'\r');
+        }
+
         private void OnLine(ReadOnlySpan<byte> line)
         {
+            if (HasBareCR(line))
+            {
+                throw _state == State.StatusLine
+                    ? new BadStatusLineException(Encoding.Latin1.GetString(line))
+                    : new HttpException("bare CR in a response header line");
+            }
             if (_state == State.StatusLine)
             {
                 OnStatusLine(line);

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Diagnostics;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -26,6 +27,7 @@ namespace Http.Client.Internal
         private int _end;
         private bool _eof;
         private bool _closed;
+        private long _headDeadline; // Stopwatch timestamp while a response head runs on one time budget; 0 otherwise
 
         public Transport(Stream stream, TimeSpan? timeout)
         {
@@ -151,18 +153,59 @@ namespace Http.Client.Internal
         /// decoded in one call when one read brought it. Returns the finished decoder.
         /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        public async ValueTask<ResponseHeadDecoder> ReadHeadAsync(bool async, ResponseHeadDecoder head, int maxLineLength, CancellationToken cancellationToken)
+        public async ValueTask<ResponseHeadDecoder> ReadHeadAsync(bool async, ResponseHeadDecoder head, HttpConnectionLimits limits, CancellationToken cancellationToken)
         {
-            while (true)
+            try
             {
-                HeadStatus status = head.Decode(BufferedSpan, AtEnd, out int consumed);
-                Consume(consumed);
-                if (status == HeadStatus.Done)
+                while (true)
                 {
-                    return head;
+                    HeadStatus status = head.Decode(BufferedSpan, AtEnd, out int consumed);
+                    Consume(consumed);
+                    if (status == HeadStatus.Done)
+                    {
+                        return head;
+                    }
+                    if (limits.TimeoutBoundsWholeHead && _timeout is TimeSpan budget && _headDeadline == 0)
+                    {
+                        _headDeadline = Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency);
+                    }
+                    await FillAsync(async, limits.MaxLineLength + 1, cancellationToken).ConfigureAwait(false);
                 }
-                await FillAsync(async, maxLineLength + 1, cancellationToken).ConfigureAwait(false);
             }
+            finally
+            {
+                if (_headDeadline != 0)
+                {
+                    _headDeadline = 0;
+                    if (_syncBlocks && !_closed)
+                    {
+                        Timeouts.TryApply(_stream, _timeout); // back to the per-read timeout
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// The timeout of the next read: the connection's, or what is left of the head's budget
+        /// (<see cref="HttpConnectionLimits.TimeoutBoundsWholeHead"/>), which a blocking socket then gets as its own.
+        /// </summary>
+        private TimeSpan? NextReadTimeout(bool blocking)
+        {
+            if (_headDeadline == 0)
+            {
+                return _timeout;
+            }
+            long left = _headDeadline - Stopwatch.GetTimestamp();
+            if (left <= 0)
+            {
+                throw Timeouts.Error(new OperationCanceledException("The response head took longer than the timeout."));
+            }
+            TimeSpan remaining = TimeSpan.FromSeconds((double)left / Stopwatch.Frequency);
+            if (blocking)
+            {
+                _stream.ReadTimeout = Timeouts.Milliseconds(remaining);
+            }
+            return remaining;
         }
 
         /// <summary>True when sync reads may go to the stream directly (no timer needed): the span fast path.</summary>
@@ -263,7 +306,8 @@ namespace Http.Client.Internal
         private async ValueTask<int> ReadStreamAsync(bool async, Memory<byte> destination, CancellationToken cancellationToken)
         {
             bool blocking = !async && _syncBlocks;
-            using TimeoutScope scope = blocking ? TimeoutScope.Blocking : _readTimer.Start(_timeout, cancellationToken);
+            TimeSpan? timeout = NextReadTimeout(blocking);
+            using TimeoutScope scope = blocking ? TimeoutScope.Blocking : _readTimer.Start(timeout, cancellationToken);
             try
             {
                 return blocking ? _stream.Read(destination.Span)

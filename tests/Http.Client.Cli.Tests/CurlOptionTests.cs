@@ -21,19 +21,12 @@ public sealed class CurlOptionTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static byte[] RandomBody(int length, int seed)
-    {
-        byte[] body = new byte[length];
-        new Random(seed).NextBytes(body);
-        return body;
-    }
-
     // ---- "-" as a file name ----
 
     [Fact]
     public async Task Data_file_dash_sends_standard_input_with_a_content_length()
     {
-        byte[] input = RandomBody(150_000, seed: 21); // larger than a pipe buffer, every byte value
+        byte[] input = TestBytes.Random(150_000, seed: 21); // larger than a pipe buffer, every byte value
         await using var server = TestServer.Start(_ => TestServer.Response(201, "Created", []));
 
         ProcessResult result = await HttpcProcess.RunAsync(["-X", "PUT", "--data-file", "-", server.Url("/upload")], stdin: input);
@@ -50,7 +43,7 @@ public sealed class CurlOptionTests : IDisposable
     [Fact]
     public async Task Data_file_dash_streams_standard_input_beyond_a_mebibyte_chunked()
     {
-        byte[] input = RandomBody(1_500_000, seed: 23);
+        byte[] input = TestBytes.Random(1_500_000, seed: 23);
         await using var server = TestServer.Start(_ => TestServer.Response(200, "OK", []));
 
         ProcessResult result = await HttpcProcess.RunAsync(["--data-file", "-", server.Url("/upload")], stdin: input);
@@ -79,7 +72,7 @@ public sealed class CurlOptionTests : IDisposable
     [Fact]
     public async Task Output_dash_writes_the_body_to_standard_output_byte_for_byte()
     {
-        byte[] body = RandomBody(100_000, seed: 22);
+        byte[] body = TestBytes.Random(100_000, seed: 22);
         await using var server = TestServer.Answering(200, "OK", body);
 
         ProcessResult result = await HttpcProcess.RunAsync("-o", "-", server.Url());

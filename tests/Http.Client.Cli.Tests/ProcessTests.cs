@@ -33,8 +33,7 @@ public sealed class ProcessTests : IDisposable
     [Fact]
     public async Task Download_with_redirected_stderr_prints_no_progress()
     {
-        byte[] body = new byte[500_000];
-        new Random(7).NextBytes(body);
+        byte[] body = TestBytes.Random(500_000, seed: 7);
         await using var server = TestServer.Answering(200, "OK", body);
         string file = Path.Combine(_directory, "download.bin");
 

@@ -199,8 +199,7 @@ public sealed class RedirectTests : IDisposable
     [Fact]
     public async Task A_307_resends_a_data_file_from_its_start()
     {
-        byte[] content = new byte[200_000];
-        new Random(11).NextBytes(content);
+        byte[] content = TestBytes.Random(200_000, seed: 11);
         string file = Path.Combine(_directory, "upload.bin");
         await File.WriteAllBytesAsync(file, content);
         await using var server = TestServer.Start(request => request.Target == "/a" ? Redirect(307, "/b") : Ok("ok"));
@@ -229,8 +228,7 @@ public sealed class RedirectTests : IDisposable
     [Fact]
     public async Task A_307_cannot_resend_a_long_standard_input_and_says_so()
     {
-        byte[] input = new byte[1_200_000];
-        new Random(12).NextBytes(input);
+        byte[] input = TestBytes.Random(1_200_000, seed: 12);
         await using var server = TestServer.Start(request => request.Target == "/a" ? Redirect(307, "/b") : Ok("ok"));
 
         ProcessResult result = await HttpcProcess.RunAsync(["-L", "--data-file", "-", server.Url("/a")], stdin: input);

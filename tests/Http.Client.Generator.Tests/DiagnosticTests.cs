@@ -139,7 +139,7 @@ namespace Http.Client.Generator.Tests
                 .ToList();
 
             Assert.Equal(13, ids.Count(id => id.StartsWith("HTTPGEN", System.StringComparison.Ordinal))); // spec generator
-            Assert.Equal(6, ids.Count(id => id.StartsWith("HTTP1", System.StringComparison.Ordinal))); // usage analyzer
+            Assert.Equal(10, ids.Count(id => id.StartsWith("HTTP1", System.StringComparison.Ordinal))); // usage analyzer
             Assert.Equal(ids.Count, ids.Distinct().Count());
             Assert.All(ids, id => Assert.Contains(id + " |", unshipped));
         }

@@ -77,7 +77,7 @@ public sealed class ProxyTunnelTests(ServersFixture servers)
         using var connection = ViaProxy(servers.OpenProxyPort);
         connection.SetTunnel(ServersFixture.TlsHost, servers.AuthProxyPort); // not in tinyproxy's ConnectPort list
 
-        var error = Assert.Throws<IOException>(() => connection.Request("GET", "/"));
+        var error = Assert.Throws<TunnelConnectionException>(() => connection.Request("GET", "/"));
         Assert.StartsWith("Tunnel connection failed: 403 ", error.Message, StringComparison.Ordinal);
     }
 
@@ -87,13 +87,14 @@ public sealed class ProxyTunnelTests(ServersFixture servers)
         using var connection = ViaProxy(servers.AuthProxyPort);
         connection.SetTunnel(ServersFixture.TlsHost, servers.HttpsPort);
 
-        var refused = Assert.Throws<IOException>(() => connection.Request("GET", "/index.txt"));
+        var refused = Assert.Throws<TunnelConnectionException>(() => connection.Request("GET", "/index.txt"));
         Assert.Equal("Tunnel connection failed: 407 Proxy Authentication Required", refused.Message);
+        Assert.StartsWith("Basic", ((TunnelConnectionException)refused).Headers["Proxy-Authenticate"], StringComparison.Ordinal);
 
         // A wrong password is refused too (tinyproxy 1.11 answers it with 401, not 407).
         connection.SetTunnel(ServersFixture.TlsHost, servers.HttpsPort,
             new[] { KeyValuePair.Create("Proxy-Authorization", "Basic " + Convert.ToBase64String("httpclient:wrong"u8.ToArray())) });
-        refused = Assert.Throws<IOException>(() => connection.Request("GET", "/index.txt"));
+        refused = Assert.Throws<TunnelConnectionException>(() => connection.Request("GET", "/index.txt"));
         Assert.Equal("Tunnel connection failed: 401 Unauthorized", refused.Message);
 
         connection.SetTunnel(ServersFixture.TlsHost, servers.HttpsPort,
@@ -111,7 +112,7 @@ public sealed class ProxyTunnelTests(ServersFixture servers)
         using var connection = ViaProxy(servers.AuthProxyPort);
         connection.SetTunnel(ServersFixture.TlsHost, servers.HttpsPort);
 
-        var refused = await Assert.ThrowsAsync<IOException>(() => connection.ConnectAsync(cancellation.Token).AsTask());
+        var refused = await Assert.ThrowsAsync<TunnelConnectionException>(() => connection.ConnectAsync(cancellation.Token).AsTask());
         Assert.Equal("Tunnel connection failed: 407 Proxy Authentication Required", refused.Message);
 
         connection.SetTunnel(ServersFixture.TlsHost, servers.HttpsPort,

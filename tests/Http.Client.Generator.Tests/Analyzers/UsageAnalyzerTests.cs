@@ -149,11 +149,11 @@ public static class UserCode
         _ = new HttpConnection(dynamicName);
         connection.PutRequest(""GE T"", """");
         connection.PutRequest("""", ""http://example.com/a?b=c#d"");
-        connection.PutRequest(""\u007fGET"", ""*"");
+        connection.PutRequest(""PATCH"", ""*"");
         connection.PutHeader(""Content-Type"", ""text/plain"");
         connection.PutHeader(HeaderNames.ContentType, ""text/plain"");
-        connection.PutHeader(""X-Custom"", ""folded\r\n continuation"", ""tab\n\tfold"", ""cr\r lf"", ""caf\u00e9"", ""nul\0del\u007f"");
-        connection.PutHeader(""Interior space\u000b"", """");
+        connection.PutHeader(""X-Custom"", ""folded\r\n continuation"", ""tab\n\tfold"", ""cr\r lf"", ""caf\u00e9"", ""obs\u0085text"");
+        connection.PutHeader(""Interior space"", """");
         connection.PutHeader(dynamicName, dynamicName);
         connection.PutHeader(new byte[] { 58 }, new byte[] { 10 });
         connection.Request(""GET"", dynamicName, headers: new Dictionary<string, string> { [dynamicName] = ""v"", [""X-Ok""] = dynamicName });

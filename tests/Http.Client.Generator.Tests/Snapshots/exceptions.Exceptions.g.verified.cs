@@ -360,4 +360,34 @@ namespace Http.Client
         /// <summary>The <c>lineType</c> this exception was created with.</summary>
         public string LineType { get; }
     }
+
+    /// <summary>The proxy refused the CONNECT tunnel with a status other than 200 (Python's OSError "Tunnel connection failed"); the proxy's status, reason and headers (a 407's Proxy-Authenticate) are kept.</summary>
+    public partial class TunnelConnectionException : HttpException
+    {
+        /// <summary>Creates the exception from the data it carries; the message is built from them.</summary>
+        /// <param name="status">The value of <see cref="Status"/>.</param>
+        /// <param name="reason">The value of <see cref="Reason"/>.</param>
+        /// <exception cref="System.ArgumentNullException"><paramref name="reason"/> is null.</exception>
+        public TunnelConnectionException(int status, string reason)
+            : base($"Tunnel connection failed: {status} {reason}", (System.Exception?)null)
+        {
+            Status = status;
+            Reason = reason ?? throw new System.ArgumentNullException(nameof(reason));
+        }
+
+        /// <summary>Creates the exception with a caller's message and empty data; for subclasses that take a message.</summary>
+        /// <param name="message">The message; null means an empty message.</param>
+        /// <param name="innerException">The exception that caused this one, or null.</param>
+        protected TunnelConnectionException(string? message, System.Exception? innerException)
+            : base(message ?? string.Empty, innerException)
+        {
+            Reason = string.Empty;
+        }
+
+        /// <summary>The <c>status</c> this exception was created with.</summary>
+        public int Status { get; }
+
+        /// <summary>The <c>reason</c> this exception was created with.</summary>
+        public string Reason { get; }
+    }
 }

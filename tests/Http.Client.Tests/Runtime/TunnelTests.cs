@@ -43,8 +43,9 @@ namespace Http.Client.Tests.Runtime
             var transports = TransportFactory.Repeating("HTTP/1.1 407 Proxy Authentication Required  \r\nContent-Length: 0\r\n\r\n");
             using HttpConnection conn = transports.CreateConnection("proxy.com");
             conn.SetTunnel("[::1]:8443");
-            var e = Assert.Throws<IOException>(() => conn.Request("GET", "/"));
+            var e = Assert.Throws<TunnelConnectionException>(() => conn.Request("GET", "/"));
             Assert.Equal("Tunnel connection failed: 407 Proxy Authentication Required", e.Message);
+            Assert.Equal(407, e.Status);
             Assert.True(transports.Transports[0].IsDisposed);
             Assert.StartsWith("CONNECT [::1]:8443 HTTP/1.1\r\nHost: [::1]:8443\r\n\r\n", transports.Transports[0].Sent, StringComparison.Ordinal);
             Assert.Equal("Idle", conn.StateName);
@@ -69,7 +70,7 @@ namespace Http.Client.Tests.Runtime
             Assert.Equal("first", conn.TunnelResponseHeaders!["Via"]);
 
             // The response closed the connection: the next request opens a new tunnel, which the proxy refuses.
-            Assert.Throws<IOException>(() => conn.Request("GET", "/"));
+            Assert.Throws<TunnelConnectionException>(() => conn.Request("GET", "/"));
             Assert.Null(conn.TunnelResponseHeaders);
 
             conn.SetTunnel("other.com", 443);
@@ -93,6 +94,71 @@ namespace Http.Client.Tests.Runtime
             using HttpResponse response = conn.GetResponse();
             Assert.StartsWith("CONNECT destination.com:8888 HTTP/1.1\r\nHost: destination.com:8888\r\nProxy-Authorization: Basic abc\r\n\r\n",
                 transports.Transports[0].Sent, StringComparison.Ordinal);
+        }
+
+        // CPython gh-146211: SetTunnel refuses CR/LF and control characters in the host and in header names and values,
+        // when it is called, so no CONNECT carries them (README difference 30 adds NUL and the other controls in headers).
+        [Theory]
+        [InlineData("destination.com\r\nX-Injected: 1")]
+        [InlineData("destination.com\n")]
+        [InlineData("destination.com\r")]
+        [InlineData("dest\0ination.com")]
+        [InlineData("dest\tination.com")]
+        [InlineData("dest\x7fination.com")]
+        [InlineData("dest ination.com")]
+        [InlineData("destination.com:80\r\n")]
+        public void Set_tunnel_rejects_control_characters_in_the_host(string host)
+        {
+            var transports = TransportFactory.Repeating("HTTP/1.1 200 Connection established\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+            using HttpConnection conn = transports.CreateConnection("proxy.com", 3128);
+            // A CR/LF after a colon fails as a non-numeric port first, as in CPython; either way InvalidUrlException.
+            Assert.Throws<InvalidUrlException>(() => conn.SetTunnel(host));
+            Assert.Null(conn.TunnelHost);
+            Assert.Equal(0, transports.OpenCount);
+        }
+
+        [Theory]
+        [InlineData("X-Foo\r\n", "bar")]
+        [InlineData("X-Foo\r\nX-Injected", "bar")]
+        [InlineData("X-Foo", "bar\r\nX-Injected: 1")]
+        [InlineData("X-Foo", "bar\r\n")]
+        [InlineData("X-Foo", "bar\r")]
+        [InlineData("X-Foo", "bar\n")]
+        [InlineData("X-Foo", "bar\0")]
+        [InlineData("X\0Foo", "bar")]
+        [InlineData("X-Foo", "\u0001bar")]
+        [InlineData("X-Foo", "bar\x7f")]
+        [InlineData("\rX-Foo", "bar")]
+        public void Set_tunnel_rejects_control_characters_in_headers(string name, string value)
+        {
+            var transports = TransportFactory.Repeating("HTTP/1.1 200 Connection established\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+            using HttpConnection conn = transports.CreateConnection("proxy.com", 3128);
+            Assert.StartsWith("Invalid header ", Assert.Throws<ArgumentException>(() =>
+                conn.SetTunnel("destination.com", 443, new[] { new KeyValuePair<string, string>(name, value) })).Message);
+            Assert.Null(conn.TunnelHost);
+            conn.Request("GET", "/");
+            Assert.StartsWith("GET / HTTP/1.1\r\nHost: proxy.com:3128\r\n", transports.Transports[0].Sent, StringComparison.Ordinal);
+        }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public async Task Ipv6_zone_id_is_stripped_from_the_connect_authority_and_host_headers(bool async)
+        {
+            var transports = TransportFactory.Repeating("HTTP/1.1 200 Connection established\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+            using HttpConnection conn = transports.CreateConnection("proxy.com", 3128);
+            conn.SetTunnel("[fe80::1%eth0]:8443");
+            Assert.Equal("fe80::1%eth0", conn.TunnelHost);
+            if (async)
+            {
+                await conn.RequestAsync("GET", "/");
+            }
+            else
+            {
+                conn.Request("GET", "/");
+            }
+            Assert.Equal("CONNECT [fe80::1]:8443 HTTP/1.1\r\nHost: [fe80::1]:8443\r\n\r\nGET / HTTP/1.1\r\nHost: [fe80::1]:8443\r\nAccept-Encoding: identity\r\n\r\n",
+                transports.Transports[0].Sent);
         }
 
         [Fact]

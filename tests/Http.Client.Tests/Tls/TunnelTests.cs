@@ -94,7 +94,7 @@ public sealed class TunnelTests : IDisposable
     }
 
     [Fact]
-    public async Task A_407_reply_raises_IOException_closes_and_a_retry_with_credentials_succeeds()
+    public async Task A_407_reply_raises_TunnelConnectionException_closes_and_a_retry_with_credentials_succeeds()
     {
         await using var target = new LoopbackTlsServer(_targetCertificate, _pki.Authority);
         await using var proxy = new LoopbackConnectProxy(target.Port, head =>
@@ -104,8 +104,15 @@ public sealed class TunnelTests : IDisposable
         using var connection = new HttpsConnection("127.0.0.1", proxy.Port, sslOptions: _pki.CreateTrustingClientOptions());
         connection.SetTunnel(Target, target.Port);
 
-        var error = Assert.Throws<IOException>(() => connection.Request("GET", "/"));
+        // An IOException as before (catch (IOException) still holds), now typed with the proxy's reply.
+        IOException error = Assert.Throws<TunnelConnectionException>(() => connection.Request("GET", "/"));
         Assert.Equal("Tunnel connection failed: 407 Proxy Authentication Required", error.Message);
+        var tunnelError = (TunnelConnectionException)error;
+        Assert.Equal(407, tunnelError.Status);
+        Assert.Equal("Proxy Authentication Required", tunnelError.Reason);
+        Assert.Equal("Basic realm=\"test\"", tunnelError.Headers["Proxy-Authenticate"]);
+        Assert.Null(connection.TunnelResponseHeaders);
+        Assert.Null(connection.TunnelResponseStatus);
         var refused = await proxy.NextConnectionAsync();
         await refused.Closed.Task.WaitAsync(WireKit.Patience);
         Assert.True(target.NoPendingConnection, "the target was reached without the proxy's consent");
@@ -116,18 +123,24 @@ public sealed class TunnelTests : IDisposable
         await connection.RequestAsync("GET", "/authorized", cancellationToken: cancellation.Token);
         using var response = await connection.GetResponseAsync(cancellation.Token);
         Assert.Equal("tls #1: GET /authorized HTTP/1.1", Encoding.ASCII.GetString(await response.ReadAsync(cancellation.Token)));
+        Assert.Equal(200, connection.TunnelResponseStatus);
+        Assert.Equal("Connection established", connection.TunnelResponseReason);
+        Assert.Equal("7", connection.TunnelResponseHeaders!["X-Tunnel-Id"]);
     }
 
     [Fact]
-    public async Task Async_CONNECT_refusal_raises_the_same_IOException()
+    public async Task Async_CONNECT_refusal_raises_the_same_TunnelConnectionException()
     {
         await using var proxy = new LoopbackConnectProxy(targetPort: 9, _ => LoopbackConnectProxy.AuthenticationRequired);
         using var connection = new HttpsConnection("127.0.0.1", proxy.Port, sslOptions: _pki.CreateTrustingClientOptions());
         connection.SetTunnel(Target, 8443);
         using var cancellation = new CancellationTokenSource(WireKit.Patience);
 
-        var error = await Assert.ThrowsAsync<IOException>(() => connection.ConnectAsync(cancellation.Token).AsTask());
+        var error = await Assert.ThrowsAsync<TunnelConnectionException>(() => connection.ConnectAsync(cancellation.Token).AsTask());
         Assert.Equal("Tunnel connection failed: 407 Proxy Authentication Required", error.Message);
+        Assert.Equal((407, "Proxy Authentication Required"), (error.Status, error.Reason));
+        Assert.Equal("Basic realm=\"test\"", error.Headers["proxy-authenticate"]);
+        Assert.Equal("0", error.Headers["Content-Length"]);
         var refused = await proxy.NextConnectionAsync();
         await refused.Closed.Task.WaitAsync(WireKit.Patience);
     }
@@ -233,7 +246,7 @@ public sealed class TunnelTests : IDisposable
         using var connection = new HttpConnection("127.0.0.1", proxy.Port);
         connection.SetTunnel("plain.test");
 
-        Assert.Throws<IOException>(() => connection.Connect());
+        Assert.Equal(407, Assert.Throws<TunnelConnectionException>(() => connection.Connect()).Status);
         var tunnel = await proxy.NextConnectionAsync();
         Assert.Equal("CONNECT plain.test:80 HTTP/1.1\r\nHost: plain.test:80\r\n\r\n", await tunnel.ConnectHeadTextAsync());
     }
