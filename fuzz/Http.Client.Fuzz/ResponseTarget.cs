@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Text;
 using System.Threading;
@@ -193,6 +194,7 @@ public static class ResponseTarget
                 }
                 using HttpResponse response = c.Async ? await conn.GetResponseAsync() : conn.GetResponse();
                 DescribeHead(response, outcome);
+                CheckFraming(c, response);
                 if (request == 0 && c.DisposeFirstUnread)
                 {
                     continue;
@@ -246,9 +248,9 @@ public static class ResponseTarget
             length += got.Length;
             ended = got.Length == 0;
         }
-        // HEAD, 1xx, 204 and 304 have no body; a chunked one is still read, as CPython 3.11 reads it (fuzz/README.md,
-        // finding 1: RFC 9112 section 6.3 says no body whatever the header fields).
-        bool bodiless = c.Head || ((response.Status < 200 || response.Status == 204 || response.Status == 304) && !IsChunked(response));
+        // HEAD, 1xx, 204 and 304 have no body, whatever their header fields (RFC 9112 section 6.3; fuzz/README.md,
+        // finding 1).
+        bool bodiless = c.Head || response.Status < 200 || response.Status == 204 || response.Status == 304;
         if (length > 0 && bodiless)
         {
             throw new FuzzFindingException($"a {(c.Head ? "HEAD" : response.Status.ToString())} response returned {length} body bytes ({c})");
@@ -318,6 +320,43 @@ public static class ResponseTarget
                 return sink.GetBuffer().AsMemory(0, (int)sink.Length);
             }
         }
+    }
+
+    /// <summary>
+    /// Framing rules a lenient parser gets wrong (issue 14's strictness; RFC 9112 sections 2.2, 6.3): no bare CR
+    /// survives into the reason or a field, Content-Length fields that disagree are an error, and a response framed
+    /// by chunked beside a Content-Length never leaves the connection for reuse.
+    /// </summary>
+    private static void CheckFraming(Case c, HttpResponse response)
+    {
+        if (HasBareCr(response.Reason) || response.GetHeaders().Any(h => h.Key.Contains('\r') || HasBareCr(h.Value)))
+        {
+            throw new FuzzFindingException($"a bare CR reached the reason or a header field ({c})");
+        }
+        string[] lengths = response.Headers.GetAll("Content-Length").Select(v => v.Trim(' ', '\t')).Distinct(StringComparer.Ordinal).ToArray();
+        bool chunked = IsChunked(response);
+        if (lengths.Length > 1 && !chunked)
+        {
+            throw new FuzzFindingException($"a response with Content-Length values {string.Join(", ", lengths)} was accepted ({c})");
+        }
+        bool hasBody = !c.Head && response.Status >= 200 && response.Status != 204 && response.Status != 304;
+        if (lengths.Length > 0 && chunked && hasBody && !response.WillClose)
+        {
+            throw new FuzzFindingException($"Content-Length beside Transfer-Encoding: chunked kept the connection for reuse ({c})");
+        }
+    }
+
+    /// <summary>A CR not followed by LF (a folded value keeps its CRLF).</summary>
+    private static bool HasBareCr(string text)
+    {
+        for (int i = text.IndexOf('\r'); i >= 0; i = text.IndexOf('\r', i + 1))
+        {
+            if (i + 1 == text.Length || text[i + 1] != '\n')
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static bool IsChunked(HttpResponse response) =>

@@ -27,6 +27,7 @@ public class LimitTests
         MaxInterimResponses,
         MaxTrailerLines,
         MaxTrailerBytes,
+        MaxChunkExtensionBytes,
     }
 
     /// <summary>A response that is exactly at <paramref name="value"/> of <paramref name="limit"/> (or one past it).</summary>
@@ -47,19 +48,23 @@ public class LimitTests
             Limit.MaxInterimResponses => string.Concat(Enumerable.Repeat("HTTP/1.1 100 Continue\r\n\r\n", n)) + Ok + "Content-Length: 2\r\n\r\nok",
             Limit.MaxTrailerLines => Ok + Chunked + Lines(n) + "\r\n",
             // Trailer lines of n bytes in all, CRLFs included (the blank line not counted).
-            _ => Ok + Chunked + "T: " + new string('t', n - 5) + "\r\n\r\n",
+            Limit.MaxTrailerBytes => Ok + Chunked + "T: " + new string('t', n - 5) + "\r\n\r\n",
+            // n bytes of extensions after the chunk size's ';'.
+            _ => Ok + "Transfer-Encoding: chunked\r\n\r\n2;" + new string('e', n) + "\r\nok\r\n0\r\n\r\n",
         };
     }
 
     /// <summary>What crossing <paramref name="limit"/> at <paramref name="value"/> raises: type and message.</summary>
+    /// <remarks>A line limit raises <see cref="LineTooLongException"/>; its message is given as its <c>LineType</c>.</remarks>
     private static (Type Type, string Message) Crossing(Limit limit, int value) => limit switch
     {
         Limit.MaxHeaders => (typeof(HttpException), $"got more than {value} headers"),
-        Limit.MaxLineLength => (typeof(LineTooLongException), $"got more than {value} bytes when reading header line"),
+        Limit.MaxLineLength => (typeof(LineTooLongException), "header line"),
         Limit.MaxHeaderBytes => (typeof(HttpException), $"got more than {value} bytes of headers"),
         Limit.MaxInterimResponses => (typeof(HttpException), $"got more than {value} interim responses"),
         Limit.MaxTrailerLines => (typeof(HttpException), $"got more than {value} trailer lines"),
-        _ => (typeof(HttpException), $"got more than {value} bytes of trailers"),
+        Limit.MaxTrailerBytes => (typeof(HttpException), $"got more than {value} bytes of trailers"),
+        _ => (typeof(LineTooLongException), "chunk size"),
     };
 
     /// <summary>Checks that <paramref name="e"/> is what crossing <paramref name="limit"/> at <paramref name="value"/> raises.</summary>
@@ -69,9 +74,9 @@ public class LimitTests
         Assert.IsType(type, e);
         if (e is LineTooLongException tooLong)
         {
-            // The message names 65536 whatever MaxLineLength is (the fixed text in spec/exceptions.spec; see
+            // The message names 65536 whatever the limit is (the fixed text in spec/exceptions.spec; see
             // docs/reliability.md, "Open findings"), so the line type is checked here instead of the text.
-            Assert.Equal("header line", tooLong.LineType);
+            Assert.Equal(message, tooLong.LineType);
         }
         else
         {
@@ -89,7 +94,8 @@ public class LimitTests
             case Limit.MaxHeaderBytes: limits.MaxHeaderBytes = value; break;
             case Limit.MaxInterimResponses: limits.MaxInterimResponses = value; break;
             case Limit.MaxTrailerLines: limits.MaxTrailerLines = value; break;
-            default: limits.MaxTrailerBytes = value; break;
+            case Limit.MaxTrailerBytes: limits.MaxTrailerBytes = value; break;
+            default: limits.MaxChunkExtensionBytes = value; break;
         }
         return limits;
     }
