@@ -186,6 +186,17 @@ global using Http.Client;
                 + body + "        }\n    }\n}\n";
         }
 
+        /// <summary>
+        /// The library, and the OpenTelemetry SDK assemblies this test project references (the telemetry example wires
+        /// the library into them; they sit beside this test's assembly).
+        /// </summary>
+        private static readonly Lazy<MetadataReference[]> ExampleReferences = new Lazy<MetadataReference[]>(() =>
+            new[] { typeof(HttpConnection).Assembly.Location }
+                .Concat(Directory.GetFiles(AppContext.BaseDirectory, "OpenTelemetry*.dll"))
+                .Concat(Directory.GetFiles(AppContext.BaseDirectory, "Microsoft.Extensions.*.dll"))
+                .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+                .ToArray());
+
         private static ImmutableArray<Diagnostic> Compile(string code)
         {
             var texts = new List<AdditionalText>(GeneratorHarness.LibrarySpecFiles());
@@ -195,7 +206,7 @@ global using Http.Client;
                 rootNamespace: "Acme.Api",
                 assemblyName: "DocsExamples",
                 sources: new[] { GeneratorHarness.Parse(GlobalUsings, "GlobalUsings.cs"), GeneratorHarness.Parse(code, "Example.cs") },
-                extraReferences: new[] { MetadataReference.CreateFromFile(typeof(HttpConnection).Assembly.Location) });
+                extraReferences: ExampleReferences.Value);
             Assert.Empty(result.Diagnostics);
             return diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray();
         }
