@@ -17,8 +17,7 @@ namespace Http.Client.Generator.Tests
     /// parameters supply what the text takes as given (<c>connection</c>, <c>response</c>, a cancellation token).
     /// Blocks that use a consumer's generated types compile with the docs' example specs (Acme.Api, below) extending
     /// the library's tables, as the package does. A block preceded by <c>&lt;!-- docs-example: fragment ... --&gt;</c>
-    /// is skipped: today only the OpenTelemetry example of docs/beyond-cpython.md, which needs the OpenTelemetry
-    /// packages this project does not reference.
+    /// is skipped; none is today.
     /// </summary>
     public sealed class DocsExamplesTests
     {
@@ -39,8 +38,6 @@ namespace Http.Client.Generator.Tests
             ["r"] = "HttpResponse",
             ["cancellationToken"] = "System.Threading.CancellationToken",
             ["token"] = "System.Threading.CancellationToken",
-            ["paths"] = "IEnumerable<string>",
-            ["Process"] = "Action<byte[]>",
         };
 
         private const string GlobalUsings = @"global using System;
