@@ -30,6 +30,12 @@ public static class ExitCodes
     /// <summary>A local file could not be read or written (<c>--data-file</c>, <c>-o</c>, <c>--cacert</c>).</summary>
     public const int LocalFileError = 7;
 
+    /// <summary>
+    /// <c>-L</c> met more redirects than <c>--max-redirs</c> allows (curl's code for the same failure, so scripts
+    /// written for curl keep working).
+    /// </summary>
+    public const int TooManyRedirects = 47;
+
     /// <summary>Interrupted (Ctrl+C): 128 + SIGINT, as shells report it.</summary>
     public const int Cancelled = 130;
 

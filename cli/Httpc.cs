@@ -1,4 +1,6 @@
 using System;
+using System.CommandLine;
+using System.Diagnostics;
 using System.IO;
 using System.Reflection;
 using System.Threading;
@@ -12,46 +14,14 @@ namespace Http.Client.Cli;
 /// </summary>
 public static class Httpc
 {
-    internal const string UsageText = """
-        httpc: a command-line HTTP client built on Http.Client
-
-        Usage:
-          httpc demo
-          httpc [options] URL        (URL: http:// or https://; without a scheme, http:// is assumed)
-
-        Commands:
-          demo                    run the examples of Python's http.client documentation against an
-                                  embedded server on 127.0.0.1 (no network needed)
-
-        Options:
-          -X, --request METHOD    request method (default: GET, or POST with -d/--data-file)
-          -H, --header "N: v"     add a request header (repeatable)
-          -d, --data DATA         send DATA (UTF-8) as the body; Content-Type defaults to
-                                  application/x-www-form-urlencoded
-              --data-file PATH    send the file's bytes as the body (Content-Length from its size;
-                                  Content-Type defaults to application/octet-stream)
-          -o, --output FILE       write the body to FILE (progress on standard error if it is a terminal)
-          -i, --include           print the status line and response headers before the body
-          -v, --verbose           the library's debug output (SetDebugLevel(1)), on standard error
-              --proxy HOST:PORT   go through an HTTP proxy (CONNECT tunnel for https)
-              --cacert FILE       also trust the CA certificate(s) in this PEM file for https
-              --timeout SECONDS   timeout for each connect, send and receive
-          -h, --help              show this help
-              --version           show the version
-
-        Exit codes:
-          0 success (status < 400)   1 HTTP 4xx/5xx     2 usage error        3 connection failed
-          4 TLS failed               5 timeout          6 protocol error     7 local file error
-          70 internal error          130 interrupted
-        """;
-
     /// <summary>The tool's version (the assembly's informational version without build metadata).</summary>
     public static string Version { get; } = ReadVersion();
 
     /// <summary>
     /// Runs <c>httpc</c> with <paramref name="args"/>. Text goes to <paramref name="stdout"/>; the response
     /// body goes to <paramref name="stdoutStream"/> (or, when null, through <paramref name="stdout"/> decoded
-    /// as UTF-8). Errors are one line on <paramref name="stderr"/>, never a stack trace.
+    /// as UTF-8). <c>--data-file -</c> reads <paramref name="stdinStream"/> (when null, the process's standard
+    /// input). Errors are one line on <paramref name="stderr"/>, never a stack trace.
     /// </summary>
     /// <returns>One of <see cref="ExitCodes"/>.</returns>
     public static async Task<int> RunAsync(
@@ -60,38 +30,41 @@ public static class Httpc
         TextWriter stderr,
         bool stderrIsTerminal,
         CancellationToken cancellationToken = default,
-        Stream? stdoutStream = null)
+        Stream? stdoutStream = null,
+        Stream? stdinStream = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
         try
         {
-            if (args.Length > 0 && args[0] == "demo")
-            {
-                if (args.Length > 1)
+            CliCommandLine? commandLine = null;
+            commandLine = new CliCommandLine(
+                (result, token) =>
                 {
-                    throw CliFailure.Usage($"'demo' takes no arguments (got '{args[1]}')");
-                }
+                    var command = new RequestCommand(
+                        commandLine!.ReadOptions(result),
+                        stdout,
+                        stdoutStream ?? new TextWriterStream(stdout),
+                        () => stdinStream ?? Console.OpenStandardInput(),
+                        stderr,
+                        stderrIsTerminal);
+                    return RunRequestAsync(command, stdout, stderr, token);
+                },
+                token => Demo.DemoSession.RunAsync(stdout, token));
+            ParseResult parsed = commandLine.Parse(args);
+            commandLine.ThrowIfInvalid(parsed);
 
-                return await Demo.DemoSession.RunAsync(stdout, cancellationToken).ConfigureAwait(false);
-            }
-
-            CliOptions options = CliOptions.Parse(args);
-            if (options.ShowHelp)
+            // Help, --version and the [suggest] directive of shell completion run through here too.
+            var invocation = new InvocationConfiguration
             {
-                stdout.WriteLine(UsageText);
-                return ExitCodes.Success;
-            }
-
-            if (options.ShowVersion)
-            {
-                stdout.WriteLine("httpc " + Version);
-                return ExitCodes.Success;
-            }
-
-            var command = new RequestCommand(options, stdout, stdoutStream ?? new TextWriterStream(stdout), stderr, stderrIsTerminal);
-            return await command.RunAsync(cancellationToken).ConfigureAwait(false);
+                Output = stdout,
+                Error = stderr,
+                EnableDefaultExceptionHandler = false,
+                // Program.Main owns Ctrl+C (the token); in-process callers keep their own signal handling.
+                ProcessTerminationTimeout = null,
+            };
+            return await parsed.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -100,16 +73,50 @@ public static class Httpc
         }
         catch (Exception e)
         {
-            CliFailure failure = RequestCommand.Translate(e, "error", "error");
-            string hint = failure.ExitCode == ExitCodes.Usage ? " (see httpc --help)" : "";
-            stderr.WriteLine($"httpc: {RequestCommand.OneLine(failure.Message)}{hint}");
-            return failure.ExitCode;
+            return ReportFailure(e, stderr);
         }
         finally
         {
             stdout.Flush();
             stderr.Flush();
         }
+    }
+
+    /// <summary>One request; with <c>-w</c>, its report follows on standard output whether it succeeded or not (as curl).</summary>
+    private static async Task<int> RunRequestAsync(RequestCommand command, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        int exitCode;
+        try
+        {
+            exitCode = await command.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            exitCode = ReportFailure(e, stderr);
+        }
+
+        if (command.WriteOut is { } format)
+        {
+            command.Report.Elapsed = clock.Elapsed;
+            command.Report.ExitCode = exitCode;
+            stdout.Write(format.Render(command.Report));
+        }
+
+        return exitCode;
+    }
+
+    /// <summary>Writes the one-line message for <paramref name="e"/> and returns its exit code.</summary>
+    private static int ReportFailure(Exception e, TextWriter stderr)
+    {
+        CliFailure failure = RequestCommand.Translate(e, "error", "error");
+        string hint = failure.ExitCode == ExitCodes.Usage ? " (see httpc --help)" : "";
+        stderr.WriteLine($"httpc: {RequestCommand.OneLine(failure.Message)}{hint}");
+        return failure.ExitCode;
     }
 
     private static string ReadVersion()

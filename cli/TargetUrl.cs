@@ -15,6 +15,12 @@ internal sealed record TargetUrl(bool IsHttps, string Host, int Port, string Pat
     public string HostAndPort => FormatAuthority(Host, Port);
 
     /// <summary>
+    /// Scheme, host and port: what must stay the same for credentials to go along on a redirect (curl's rule)
+    /// and for a connection to be reused.
+    /// </summary>
+    public string Origin => (IsHttps ? "https://" : "http://") + FormatAuthority(Host, Port);
+
+    /// <summary>
     /// Parses a URL. Without "scheme://" the URL is taken as http (as curl does: <c>httpc localhost:8080/x</c>).
     /// Throws <see cref="CliFailure"/> (usage) for anything but a well-formed http/https URL.
     /// </summary>
@@ -31,6 +37,28 @@ internal sealed record TargetUrl(bool IsHttps, string Host, int Port, string Pat
             throw CliFailure.Usage($"malformed URL '{text}'");
         }
 
+        return FromUri(uri, text, CliFailure.Usage);
+    }
+
+    /// <summary>
+    /// The target of a redirect: <paramref name="location"/> (absolute, or relative to <paramref name="current"/>).
+    /// A Location that is not a usable http/https URL is the server's fault: a protocol error.
+    /// </summary>
+    public static TargetUrl Resolve(TargetUrl current, string location)
+    {
+        CliFailure Unusable(string reason) =>
+            new(ExitCodes.ProtocolError, $"the server redirected to an unusable Location '{location}': {reason}");
+
+        if (!Uri.TryCreate(new Uri(current.AbsoluteUri), location.Trim(), out Uri? uri))
+        {
+            throw Unusable("not a URL");
+        }
+
+        return FromUri(uri, location, Unusable);
+    }
+
+    private static TargetUrl FromUri(Uri uri, string text, Func<string, CliFailure> failure)
+    {
         bool isHttps;
         if (uri.Scheme == Uri.UriSchemeHttp)
         {
@@ -42,22 +70,22 @@ internal sealed record TargetUrl(bool IsHttps, string Host, int Port, string Pat
         }
         else
         {
-            throw CliFailure.Usage($"unsupported scheme '{uri.Scheme}' in URL '{text}' (use http or https)");
+            throw failure($"unsupported scheme '{uri.Scheme}' in URL '{text}' (use http or https)");
         }
 
         if (uri.Host.Length == 0)
         {
-            throw CliFailure.Usage($"URL '{text}' has no host");
+            throw failure($"URL '{text}' has no host");
         }
 
         if (uri.UserInfo.Length != 0)
         {
-            throw CliFailure.Usage("credentials in the URL are not supported; send them with -H 'Authorization: ...'");
+            throw failure("credentials in the URL are not supported; send them with -H 'Authorization: ...'");
         }
 
         if (uri.Port <= 0)
         {
-            throw CliFailure.Usage($"URL '{text}' has an invalid port");
+            throw failure($"URL '{text}' has an invalid port");
         }
 
         string host = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host.Trim('[', ']') : uri.IdnHost;

@@ -50,7 +50,11 @@ namespace Http.Client.Generator
 
     internal sealed record StatusAlias(int Value, string PythonName, string Name, string TargetName);
 
-    internal sealed record StatusTable(EquatableArray<StatusEntry> Entries, EquatableArray<StatusAlias> Aliases);
+    /// <summary>
+    /// A status table. <see cref="LibraryNamespace"/> is set when the table extends the library's (a consumer's spec
+    /// merged with the package's status.spec): the emitter then adds conversions to and from the library's enum.
+    /// </summary>
+    internal sealed record StatusTable(EquatableArray<StatusEntry> Entries, EquatableArray<StatusAlias> Aliases, string? LibraryNamespace = null);
 
     internal enum MessageKind
     {
@@ -86,6 +90,29 @@ namespace Http.Client.Generator
     internal sealed record HeaderEntry(string Name, string Identifier, string Reference);
 
     internal sealed record HeaderTable(EquatableArray<HeaderEntry> Entries);
+
+    /// <summary>
+    /// The library's own tables, parsed from the spec files the package ships (AdditionalFiles with metadata
+    /// <c>HttpClientSpec="library"</c>). A consumer's status and header specs extend them; they are never emitted.
+    /// </summary>
+    internal sealed record LibraryTables(string StatusNamespace, StatusTable? Status, HeaderTable? Headers)
+    {
+        public static LibraryTables None { get; } = new LibraryTables(string.Empty, null, null);
+
+        /// <summary>The first library file of each kind that parsed without errors.</summary>
+        public static LibraryTables From(System.Collections.Immutable.ImmutableArray<SpecFile> files)
+        {
+            SpecFile? status = null;
+            SpecFile? headers = null;
+            foreach (SpecFile file in files)
+            {
+                status ??= file.Status is not null ? file : null;
+                headers ??= file.Headers is not null ? file : null;
+            }
+
+            return new LibraryTables(status?.Namespace ?? string.Empty, status?.Status, headers?.Headers);
+        }
+    }
 
     /// <summary>A generated source file: hint name and text.</summary>
     internal sealed record GeneratedSource(string HintName, string Text);

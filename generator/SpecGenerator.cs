@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Http.Client.Generator
 {
@@ -14,6 +15,12 @@ namespace Http.Client.Generator
     {
         /// <summary>Tracking names of the pipeline steps, for caching tests.</summary>
         public const string ParseStep = "ParseSpec";
+
+        /// <summary>Tracking name of the step that parses the library's own (shipped) spec files.</summary>
+        public const string LibraryParseStep = "ParseLibrarySpec";
+
+        /// <summary>The AdditionalFiles metadata that marks the package's own spec files; its value is <c>library</c>.</summary>
+        public const string SpecRoleMetadata = "build_metadata.AdditionalFiles.HttpClientSpec";
 
         /// <summary>Tracking name of the emit step.</summary>
         public const string EmitStep = "EmitSpec";
@@ -33,10 +40,36 @@ namespace Http.Client.Generator
                 .Select(static (pair, _) => pair.Left.Length > 0 ? pair.Left : pair.Right.Length > 0 ? pair.Right : FallbackNamespace)
                 .WithTrackingName(NamespaceStep);
 
-            IncrementalValuesProvider<SpecFile> specs = context.AdditionalTextsProvider
+            // The package's own spec files arrive with HttpClientSpec="library" metadata: parsed, never emitted, and
+            // extended by the project's status and header specs.
+            IncrementalValuesProvider<(AdditionalText Text, bool IsLibrary)> texts = context.AdditionalTextsProvider
                 .Where(static text => text.Path.EndsWith(".spec", StringComparison.OrdinalIgnoreCase))
-                .Select(static (text, cancellationToken) => SpecParser.Parse(text.Path, text.GetText(cancellationToken), cancellationToken))
+                .Combine(context.AnalyzerConfigOptionsProvider)
+                .Select(static (pair, _) => (pair.Left, IsLibrarySpec(pair.Right.GetOptions(pair.Left))));
+
+            IncrementalValuesProvider<SpecFile> librarySpecs = texts
+                .Where(static item => item.IsLibrary)
+                .Select(static (item, cancellationToken) => SpecParser.Parse(item.Text.Path, item.Text.GetText(cancellationToken), LibraryTables.None, cancellationToken))
+                .WithTrackingName(LibraryParseStep);
+
+            IncrementalValueProvider<LibraryTables> library = librarySpecs
+                .Collect()
+                .Select(static (files, _) => LibraryTables.From(files));
+
+            IncrementalValuesProvider<SpecFile> specs = texts
+                .Where(static item => !item.IsLibrary)
+                .Combine(library)
+                .Select(static (pair, cancellationToken) => SpecParser.Parse(pair.Left.Text.Path, pair.Left.Text.GetText(cancellationToken), pair.Right, cancellationToken))
                 .WithTrackingName(ParseStep);
+
+            // A shipped file that does not parse is reported like any other (it would be the package's fault).
+            context.RegisterSourceOutput(librarySpecs.Select(static (spec, _) => spec.Diagnostics), static (output, diagnostics) =>
+            {
+                foreach (DiagnosticInfo diagnostic in diagnostics)
+                {
+                    output.ReportDiagnostic(diagnostic.ToDiagnostic());
+                }
+            });
 
             IncrementalValuesProvider<EmitResult> results = specs
                 .Combine(defaultNamespace)
@@ -56,6 +89,9 @@ namespace Http.Client.Generator
                 }
             });
         }
+
+        private static bool IsLibrarySpec(AnalyzerConfigOptions options)
+            => options.TryGetValue(SpecRoleMetadata, out string? role) && string.Equals(role.Trim(), "library", StringComparison.OrdinalIgnoreCase);
 
         internal static EmitResult Emit(SpecFile spec, string defaultNamespace)
         {

@@ -7,14 +7,27 @@ namespace Http.Client.Generator
 {
     internal sealed partial class SpecParser
     {
-        // Header names: "<Header-Name>" or "<Header-Name> | <reference>".
+        // Header names: "<Header-Name>" or "<Header-Name> | <reference>", and "override <Header-Name> [| <reference>]".
 
-
+        /// <summary>
+        /// Parses the file's lines. When the project extends the library's table, the table starts as the library's
+        /// names; a line adds a name, restates a shipped one in its spelling, or, marked <c>override</c>, respells one
+        /// in place. Another spelling of a shipped name without <c>override</c>, or a constant name the library uses
+        /// for another header, is HTTPGEN012 at the line.
+        /// </summary>
         private HeaderTable ParseHeaders()
         {
             var entries = new List<HeaderEntry>();
             var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
             var identifiers = new Dictionary<string, int>(StringComparer.Ordinal);
+            var shippedIndex = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            var shippedIdentifiers = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (HeaderEntry entry in _library.Headers?.Entries ?? default)
+            {
+                shippedIndex[entry.Name] = entries.Count;
+                shippedIdentifiers[entry.Identifier] = entry.Name;
+                entries.Add(entry);
+            }
 
             foreach (SpecLine line in Lines())
             {
@@ -31,6 +44,13 @@ namespace Http.Client.Generator
                 }
 
                 Field name = fields[0];
+                List<Field> words = SplitWords(name);
+                bool isOverride = words.Count == 2 && words[0].Text == "override";
+                if (isOverride)
+                {
+                    name = words[1];
+                }
+
                 if (name.Text.Length == 0)
                 {
                     Report(DiagnosticDescriptors.LineDoesNotParse, line, name.Column, 0, "The header name is missing");
@@ -68,9 +88,39 @@ namespace Http.Client.Generator
                     reference = fields[1].Text;
                 }
 
-                if (ok)
+                if (!ok)
                 {
-                    entries.Add(new HeaderEntry(name.Text, identifier, reference));
+                    continue;
+                }
+
+                var row = new HeaderEntry(name.Text, identifier, reference);
+                if (shippedIndex.TryGetValue(name.Text, out int index))
+                {
+                    string shipped = entries[index].Name;
+                    if (!isOverride && shipped != name.Text)
+                    {
+                        Report(
+                            DiagnosticDescriptors.RedefinesLibraryEntry,
+                            line,
+                            name.Column,
+                            name.Text.Length,
+                            $"'{name.Text}' is the library's header '{shipped}' in another letter case; write 'override {name.Text}' to respell it in this table deliberately");
+                        continue;
+                    }
+
+                    entries[index] = row;
+                }
+                else if (shippedIdentifiers.TryGetValue(identifier, out string? owner))
+                {
+                    Report(DiagnosticDescriptors.RedefinesLibraryEntry, line, name.Column, name.Text.Length, $"The constant name {identifier} is the library's header '{owner}'; '{name.Text}' needs a name of its own");
+                }
+                else if (isOverride)
+                {
+                    Report(DiagnosticDescriptors.NothingToOverride, line, words[0].Column, words[0].Text.Length, NothingToOverrideMessage($"header '{name.Text}'", _library.Headers is not null));
+                }
+                else
+                {
+                    entries.Add(row);
                 }
             }
 

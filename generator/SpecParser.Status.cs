@@ -15,13 +15,36 @@ namespace Http.Client.Generator
             "HttpStatus", "StatusCodes", "value__",
         };
 
-
+        /// <summary>
+        /// Parses the file's lines. When the project extends the library's table, the table starts as the library's rows;
+        /// a line either adds a code, restates a shipped row (same name and phrase), or, marked <c>override</c>,
+        /// redefines one in place. Anything else that touches a shipped code or name is HTTPGEN012 at the line.
+        /// </summary>
         private StatusTable ParseStatus()
         {
             var entries = new List<StatusEntry>();
             var aliases = new List<(StatusAlias Alias, Field ValueField, int Line)>();
             var valueLines = new Dictionary<int, int>();
             var names = new Dictionary<string, int>(StringComparer.Ordinal);
+            StatusTable? library = _library.Status;
+            var shippedIndex = new Dictionary<int, int>();
+            var shippedNames = new Dictionary<string, int>(StringComparer.Ordinal);
+            if (library is not null)
+            {
+                foreach (StatusEntry entry in library.Entries)
+                {
+                    shippedIndex[entry.Value] = entries.Count;
+                    entries.Add(entry);
+                    shippedNames[entry.PythonName] = entry.Value;
+                    shippedNames[entry.Name] = entry.Value;
+                }
+
+                foreach (StatusAlias alias in library.Aliases)
+                {
+                    shippedNames[alias.PythonName] = alias.Value;
+                    shippedNames[alias.Name] = alias.Value;
+                }
+            }
 
             foreach (SpecLine line in Lines())
             {
@@ -39,7 +62,8 @@ namespace Http.Client.Generator
                 }
 
                 bool isAlias = words[0].Text == "alias";
-                int first = isAlias ? 1 : 0;
+                bool isOverride = words[0].Text == "override";
+                int first = isAlias || isOverride ? 1 : 0;
                 int count = words.Count - first;
                 if (count != 2 && !(count == 4 && words[first + 2].Text == "as"))
                 {
@@ -103,9 +127,13 @@ namespace Http.Client.Generator
                     duplicate = CheckDuplicate(names, name, line, nameField);
                 }
 
+                duplicate = duplicate || !CheckShippedStatusName(shippedNames, line, pythonField, pythonField.Text, value);
+                duplicate = duplicate || (name != pythonField.Text && !CheckShippedStatusName(shippedNames, line, nameField, name, value));
                 if (isAlias)
                 {
-                    if (!duplicate)
+                    // An alias the library already gives this code is a restatement: nothing to add.
+                    bool shipped = shippedNames.ContainsKey(pythonField.Text) || shippedNames.ContainsKey(name);
+                    if (!duplicate && !shipped)
                     {
                         aliases.Add((new StatusAlias(value, pythonField.Text, name, string.Empty), valueField, line.Number));
                     }
@@ -131,13 +159,55 @@ namespace Http.Client.Generator
 
                 bool textOk = CheckText(line, phrase, "The phrase");
                 textOk &= CheckText(line, description, "The description");
-                if (textOk && !duplicate)
+                if (!textOk || duplicate)
                 {
-                    entries.Add(new StatusEntry(value, pythonField.Text, name, phrase.Text, description.Text));
+                    continue;
+                }
+
+                var row = new StatusEntry(value, pythonField.Text, name, phrase.Text, description.Text);
+                if (shippedIndex.TryGetValue(value, out int index))
+                {
+                    StatusEntry shipped = entries[index];
+                    if (!isOverride && (shipped.Name != name || shipped.Phrase != phrase.Text))
+                    {
+                        string change = shipped.Name != name ? $"the name {name}" : $"the phrase '{phrase.Text}'";
+                        Report(
+                            DiagnosticDescriptors.RedefinesLibraryEntry,
+                            line,
+                            valueField.Column,
+                            valueField.Text.Length,
+                            $"Status {value} is the library's {shipped.Name} ('{shipped.Phrase}'); this line gives it {change}. Write 'override {line.Text.Trim()}' to redefine it in this table deliberately");
+                        continue;
+                    }
+
+                    entries[index] = row;
+                }
+                else if (isOverride)
+                {
+                    Report(DiagnosticDescriptors.NothingToOverride, line, words[0].Column, words[0].Text.Length, NothingToOverrideMessage("status " + value.ToString(CultureInfo.InvariantCulture), library is not null));
+                    continue;
+                }
+                else
+                {
+                    entries.Add(row);
                 }
             }
 
             var resolvedAliases = new List<StatusAlias>();
+            if (library is not null)
+            {
+                // The library's aliases follow the rows they name (an override may have renamed one); an alias whose
+                // name a row of this file now carries gives way to it.
+                foreach (StatusAlias alias in library.Aliases)
+                {
+                    StatusEntry? target = entries.Find(e => e.Value == alias.Value);
+                    if (target is not null && !entries.Exists(e => e.Name == alias.Name || e.PythonName == alias.PythonName))
+                    {
+                        resolvedAliases.Add(alias with { TargetName = target.Name });
+                    }
+                }
+            }
+
             foreach ((StatusAlias alias, Field valueField, int lineNumber) in aliases)
             {
                 StatusEntry? target = entries.Find(e => e.Value == alias.Value);
@@ -154,8 +224,30 @@ namespace Http.Client.Generator
                 resolvedAliases.Add(alias with { TargetName = target.Name });
             }
 
-            return new StatusTable(entries.ToEquatableArray(), resolvedAliases.ToEquatableArray());
+            return new StatusTable(entries.ToEquatableArray(), resolvedAliases.ToEquatableArray(), library is null ? null : _library.StatusNamespace);
         }
+
+        /// <summary>A name the library uses stays with its code: false (after reporting) when this line moves it to another.</summary>
+        private bool CheckShippedStatusName(Dictionary<string, int> shippedNames, SpecLine line, Field field, string name, int value)
+        {
+            if (!shippedNames.TryGetValue(name, out int shippedValue) || shippedValue == value)
+            {
+                return true;
+            }
+
+            Report(
+                DiagnosticDescriptors.RedefinesLibraryEntry,
+                line,
+                field.Column,
+                field.Text.Length,
+                $"'{name}' is the library's name of status {shippedValue.ToString(CultureInfo.InvariantCulture)}; choose another name for {value.ToString(CultureInfo.InvariantCulture)}");
+            return false;
+        }
+
+        private static string NothingToOverrideMessage(string what, bool extendsLibrary)
+            => extendsLibrary
+                ? $"The library's table has no {what} to override; remove 'override' to add it"
+                : $"'override' redefines an entry of the library's table, but this project does not extend it (no spec file with HttpClientSpec=\"library\" metadata); remove 'override'";
 
         private bool TryParseStatusValue(SpecLine line, Field field, out int value)
         {
@@ -182,6 +274,5 @@ namespace Http.Client.Generator
 
             return true;
         }
-
     }
 }

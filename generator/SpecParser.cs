@@ -22,13 +22,15 @@ namespace Http.Client.Generator
         private readonly string _path;
         private readonly SourceText _text;
         private readonly CancellationToken _cancellationToken;
+        private readonly LibraryTables _library;
         private readonly List<DiagnosticInfo> _diagnostics = new List<DiagnosticInfo>();
         private string? _namespace;
         private bool _sawEntry;
 
-        private SpecParser(string path, SourceText text, CancellationToken cancellationToken)
+        private SpecParser(string path, SourceText text, LibraryTables library, CancellationToken cancellationToken)
         {
             _path = path;
+            _library = library;
             _text = text;
             _cancellationToken = cancellationToken;
         }
@@ -55,12 +57,13 @@ namespace Http.Client.Generator
             return SpecKind.Unknown;
         }
 
-        public static SpecFile Parse(string path, SourceText? text, CancellationToken cancellationToken)
+        /// <summary>Parses one spec file; a status or header spec extends <paramref name="library"/>'s table when it has one.</summary>
+        public static SpecFile Parse(string path, SourceText? text, LibraryTables library, CancellationToken cancellationToken)
         {
             SpecKind kind = KindOf(path);
             string fileName = FileName(path);
             string stem = fileName.EndsWith(".spec", StringComparison.OrdinalIgnoreCase) ? fileName.Substring(0, fileName.Length - 5) : fileName;
-            var parser = new SpecParser(path, text ?? SourceText.From(string.Empty), cancellationToken);
+            var parser = new SpecParser(path, text ?? SourceText.From(string.Empty), library, cancellationToken);
 
             StatusTable? status = null;
             ExceptionTable? exceptions = null;

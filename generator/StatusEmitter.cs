@@ -150,6 +150,17 @@ namespace Http.Client.Generator
         private static string EmitExtensions(string ns, StatusTable table)
         {
             SourceWriter w = new SourceWriter().Header();
+            string? library = table.LibraryNamespace is string name && name.Length > 0 && name != ns ? "global::" + name : null;
+            if (library is not null)
+            {
+                // Code in this namespace that does not import the library's (README: Http.HttpStatus.NotFound.Phrase()
+                // inside namespace Acme.Api) would find only this class's Phrase(HttpStatus) and fail with CS1929.
+                // Importing the library's extension class for the whole compilation makes its methods answer for its
+                // enum everywhere; `using static` brings in its extension methods only, no type names to clash with.
+                w.Line($"global using static {library}.HttpStatusExtensions;");
+                w.Line();
+            }
+
             w.Open($"namespace {ns}");
             w.Line("/// <summary>Phrase, description and class of an <see cref=\"HttpStatus\"/>.</summary>");
             w.Open("public static class HttpStatusExtensions");
@@ -179,9 +190,31 @@ namespace Http.Client.Generator
             Range(w, "IsRedirection", "a redirection (3xx)", 300);
             Range(w, "IsClientError", "a client error (4xx)", 400);
             Range(w, "IsServerError", "a server error (5xx)", 500);
+            if (library is not null)
+            {
+                EmitLibraryBridge(w, library);
+            }
+
             w.Close();
             w.Close();
             return w.ToString();
+        }
+
+        /// <summary>
+        /// For a table that extends the library's: conversions by value both ways.
+        /// </summary>
+        private static void EmitLibraryBridge(SourceWriter w, string library)
+        {
+            w.Line();
+            w.Line($"/// <summary>The library's status with the same value (<see cref=\"{library}.HttpStatus\"/>).</summary>");
+            w.Line("/// <param name=\"status\">A status of this table.</param>");
+            w.Line("/// <returns>The same code as the library's enum; a code only this table defines keeps its value.</returns>");
+            w.Line($"public static {library}.HttpStatus ToLibraryStatus(this HttpStatus status) => ({library}.HttpStatus)(int)status;");
+            w.Line();
+            w.Line("/// <summary>This table's status with the same value as a library status.</summary>");
+            w.Line("/// <param name=\"status\">A status of the library's enum.</param>");
+            w.Line("/// <returns>The same code as this table's enum.</returns>");
+            w.Line($"public static HttpStatus ToExtendedStatus(this {library}.HttpStatus status) => (HttpStatus)(int)status;");
         }
 
         private static void Range(SourceWriter w, string name, string what, int first)

@@ -16,8 +16,6 @@ namespace Http.Client.Generator
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class UsageAnalyzer : DiagnosticAnalyzer
     {
-        private const string ConnectionTypeName = "Http.Client.HttpConnection";
-        private const string SecureConnectionTypeName = "Http.Client.HttpsConnection";
         private const string HeaderNamesTypeName = "Http.HeaderNames";
         private const string KeyValuePairTypeName = "System.Collections.Generic.KeyValuePair`2";
         private const string KeyValuePairFactoryTypeName = "System.Collections.Generic.KeyValuePair";
@@ -39,15 +37,14 @@ namespace Http.Client.Generator
             context.RegisterCompilationStartAction(static start =>
             {
                 Compilation compilation = start.Compilation;
-                INamedTypeSymbol? connection = compilation.GetTypeByMetadataName(ConnectionTypeName);
-                if (connection is null || SymbolEqualityComparer.Default.Equals(connection.ContainingAssembly, compilation.Assembly))
+                if (LibraryReference.Connection(compilation) is not INamedTypeSymbol connection)
                 {
                     return;
                 }
 
                 var symbols = new LibrarySymbols(
                     connection,
-                    compilation.GetTypeByMetadataName(SecureConnectionTypeName),
+                    compilation.GetTypeByMetadataName(LibraryReference.SecureConnectionTypeName),
                     compilation.GetTypeByMetadataName(HeaderNamesTypeName),
                     compilation.GetTypeByMetadataName(KeyValuePairTypeName),
                     compilation.GetTypeByMetadataName(KeyValuePairFactoryTypeName),
@@ -138,7 +135,7 @@ namespace Http.Client.Generator
                         host = argument.Value;
                         break;
                     case "port" when argument.ArgumentKind != ArgumentKind.DefaultValue:
-                        Optional<object?> port = ConstantOf(argument.Value);
+                        Optional<object?> port = LibraryReference.ConstantOf(argument.Value);
                         if (!port.HasValue)
                         {
                             portIsNull = null;
@@ -262,7 +259,8 @@ namespace Http.Client.Generator
             }
             else if (symbols.FindKnownHeader(text) is (string canonical, string constant) && !string.Equals(canonical, text, StringComparison.Ordinal))
             {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.HeaderNameCase, name.Syntax.GetLocation(), text, canonical, constant));
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.HeaderNameCase, name.Syntax.GetLocation(), ConstantProperties.Create(HeaderNamesTypeName, constant), text, canonical, constant));
             }
 
             return text;
@@ -302,19 +300,8 @@ namespace Http.Client.Generator
                 && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, symbols.String)
                 && SymbolEqualityComparer.Default.Equals(method.Parameters[1].Type, symbols.String);
 
-        /// <summary>The constant value of an operation, looking through implicit conversions (string to string?, int to int?).</summary>
-        private static Optional<object?> ConstantOf(IOperation operation)
-        {
-            while (operation is IConversionOperation { IsImplicit: true } conversion && !operation.ConstantValue.HasValue)
-            {
-                operation = conversion.Operand;
-            }
-
-            return operation.ConstantValue;
-        }
-
         private static string? ConstantString(IOperation operation)
-            => ConstantOf(operation) is { HasValue: true, Value: string text } ? text : null;
+            => LibraryReference.ConstantOf(operation) is { HasValue: true, Value: string text } ? text : null;
 
         /// <summary>The library's types for one compilation, and its known header names (read once, on first need).</summary>
         private sealed class LibrarySymbols
@@ -350,18 +337,7 @@ namespace Http.Client.Generator
             public INamedTypeSymbol String { get; }
 
             /// <summary>HttpConnection or a class derived from it (HttpsConnection, or one of the user's).</summary>
-            public bool IsConnectionType(INamedTypeSymbol? type)
-            {
-                for (; type is not null; type = type.BaseType)
-                {
-                    if (SymbolEqualityComparer.Default.Equals(type, Connection))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
+            public bool IsConnectionType(INamedTypeSymbol? type) => LibraryReference.IsConnectionType(type, Connection);
 
             public (string Canonical, string Constant)? FindKnownHeader(string name)
                 => _knownHeaders.Value.TryGetValue(name, out (string, string) known) ? known : null;

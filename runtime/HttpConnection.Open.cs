@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
@@ -177,25 +176,15 @@ namespace Http.Client
             Debug.Send(request);
             await transport.WriteAsync(async, request, cancellationToken).ConfigureAwait(false);
 
-            StatusLine status = await ResponseParser.ReadStatusLineAsync(transport, async, 0, null, cancellationToken).ConfigureAwait(false);
-            var headers = new HttpMessage();
-            DebugLog debug = Debug;
-            List<byte[]>? rawLines = debug.IsOn ? new List<byte[]>() : null;
-            await ResponseParser.ReadHeaderBlockAsync(transport, async, headers, rawLines, cancellationToken).ConfigureAwait(false);
-            foreach (byte[] line in rawLines ?? [])
-            {
-                if (line.Length > 0 && !ResponseParser.IsBlankLine(line))
-                {
-                    debug.Header(line);
-                }
-            }
-            if (status.Status != 200)
+            var decoder = new ResponseHeadDecoder(Limits, tunnel: true, _debugLevel > 0 ? DebugOutput : null, previous: null);
+            ResponseHeadDecoder reply = await transport.ReadHeadAsync(async, decoder, Limits, cancellationToken).ConfigureAwait(false);
+            if (reply.Status != 200)
             {
                 // CPython 3.12 reads (and shows) the refusal's headers too; here they travel with the exception.
                 transport.Close();
-                throw new TunnelConnectionException(status.Status, status.Reason) { Headers = headers };
+                throw new TunnelConnectionException(reply.Status, reply.Reason) { Headers = reply.Headers! };
             }
-            _tunnelResponse = (status.Status, status.Reason, headers);
+            _tunnelResponse = (reply.Status, reply.Reason, reply.Headers!);
         }
     }
 

@@ -31,6 +31,7 @@ namespace Http.Client
         private readonly int _defaultPort;
         private readonly RequestHeadWriter _head = new RequestHeadWriter();
         private Transport? _transport;
+        private HttpConnectionLimits _limits = new HttpConnectionLimits();
         private HttpResponse? _pendingResponse;
         private string? _method;
         private int _debugLevel;
@@ -389,6 +390,17 @@ namespace Http.Client
             return default;
         }
 
+        /// <summary>
+        /// Bounds on what the server may send: line length, header count and bytes, interim responses, trailers, chunk
+        /// extensions (CPython's values by default), and whether <see cref="Timeout"/> bounds the whole response head.
+        /// Obeyed by responses and the CONNECT reply.
+        /// </summary>
+        public HttpConnectionLimits Limits
+        {
+            get => _limits;
+            set => _limits = value ?? throw new ArgumentNullException(nameof(value));
+        }
+
         /// <summary>The last response's headers: the next response reuses their strings and array when it repeats them.</summary>
         internal HttpMessage? PreviousHeaders { get; set; }
 
@@ -519,10 +531,10 @@ namespace Http.Client
             {
                 while (true)
                 {
-                    response = new HttpResponse(this, transport, _method, _debugLevel > 0 ? _debugLevel : 0, _debugLevel > 0 ? DebugOutput : null);
+                    response = new HttpResponse(this, transport);
                     try
                     {
-                        await response.BeginCore(async, cancellationToken).ConfigureAwait(false);
+                        await response.BeginCore(async, _method, Limits, _debugLevel > 0 ? DebugOutput : null, cancellationToken).ConfigureAwait(false);
                         break;
                     }
                     catch (Exception e) when (IsStale(e, transport))

@@ -16,6 +16,8 @@ public static class Program
         "usage:\n" +
         "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- loopback [--workload small|chunked|large|all] [--seconds N] [--reps N] [--warmup N] [--clients a,b] [--no-python] [--timeouts] [--pin same|split|none]\n" +
         "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- oop [same options as loopback]   (server and each client in its own process; needs gcc)\n" +
+        "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- oop-server small|chunked|large [CPU]   (only the native server, for profiling one client: prints its port, stops at end of input)\n" +
+        "  Http.Client.Benchmarks oop-client KEY PORT WORKLOAD CPU_MASK   (one client process; commands on stdin: open, run SECONDS MAX, quit)\n" +
         "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- allocs [small|chunked|large]   (Http.Client allocation profile by step and type)\n" +
         "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- bdn [BenchmarkDotNet arguments, e.g. --filter '*' --job dry]";
 
@@ -37,6 +39,8 @@ public static class Program
                     return LoopbackHarness.Run(args[1..], outOfProcess: true);
                 case "oop-client":
                     return OutOfProcess.ClientProcess.Run(args[1..]);
+                case "oop-server":
+                    return OutOfProcess.NativeCannedServer.Serve(args[1..]);
                 case "allocs":
                     return Profiling.AllocationProfile.Run(args[1..]);
                 case "bdn":

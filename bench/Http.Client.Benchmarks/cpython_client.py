@@ -1,10 +1,11 @@
 """CPython http.client loop for the benchmark harness.
 
 One-shot (in-process harness):  cpython_client.py PORT SECONDS MAX_REQUESTS BODY_LENGTH
-  runs one timed segment and prints {"requests", "seconds", "cpu"} as JSON.
+  runs one timed segment and prints {"requests", "seconds", "cpu", "user"} as JSON (cpu: user + system).
 Serve (out-of-process harness): cpython_client.py --serve PORT BODY_LENGTH CPU
   pins itself to CPU (-1: not pinned), then answers commands on stdin, one per line, until "quit" or end of input:
-  "open" (a fresh connection and 3 untimed requests; prints "ok"), "run SECONDS MAX_REQUESTS" (prints the JSON above).
+  "open" (a fresh connection and 3 untimed requests; prints "ok"), "warmup MAX_SECONDS" (0.5 s at most, untimed),
+  "run SECONDS MAX_REQUESTS" (prints the JSON above).
 Each request: one HTTPConnection (one keep-alive connection), GET, status, two getheader calls, read() the body.
 """
 import http.client
@@ -28,6 +29,7 @@ def request(conn, body_length):
 def segment(conn, body_length, seconds, max_requests):
     requests = 0
     cpu0 = time.process_time()
+    user0 = os.times().user
     t0 = time.perf_counter()
     deadline = t0 + seconds
     while requests < max_requests and time.perf_counter() < deadline:
@@ -35,7 +37,8 @@ def segment(conn, body_length, seconds, max_requests):
         requests += 1
     elapsed = time.perf_counter() - t0
     cpu = time.process_time() - cpu0
-    return json.dumps({"requests": requests, "seconds": elapsed, "cpu": cpu})
+    user = os.times().user - user0
+    return json.dumps({"requests": requests, "seconds": elapsed, "cpu": cpu, "user": user})
 
 
 def serve(port, body_length, cpu):
@@ -54,6 +57,13 @@ def serve(port, body_length, cpu):
             for _ in range(3):
                 request(conn, body_length)
             print("ok", flush=True)
+        elif words[0] == "warmup":
+            # No JIT to settle: a short untimed round (the harness's .NET clients warm up until theirs has).
+            seconds = min(float(words[1]), 0.5)
+            if conn is None:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            segment(conn, body_length, seconds, 1_000_000_000)
+            print(json.dumps({"seconds": seconds, "methods": 0, "settled": True}), flush=True)
         elif words[0] == "run":
             print(segment(conn, body_length, float(words[1]), int(words[2])), flush=True)
         else:

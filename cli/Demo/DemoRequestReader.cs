@@ -48,15 +48,22 @@ internal sealed class DemoRequestReader
     /// <summary>Most header lines per request, as CPython's client limit.</summary>
     internal const int MaxHeaderCount = 100;
 
-    /// <summary>Largest request body: the demo's bodies are tiny; anything bigger is refused with 413.</summary>
-    internal const int MaxBodyBytes = 1 << 20;
+    /// <summary>Default largest request body: the demo's bodies are tiny; anything bigger is refused with 413.</summary>
+    internal const int DefaultMaxBodyBytes = 1 << 20;
+
+    private readonly int _maxBodyBytes;
 
     private readonly Stream _stream;
     private readonly byte[] _buffer = new byte[MaxLineBytes * 2];
     private int _start;
     private int _end;
 
-    public DemoRequestReader(Stream stream) => _stream = stream;
+    /// <summary>Reads requests from <paramref name="stream"/>, refusing bodies over <paramref name="maxBodyBytes"/> with 413.</summary>
+    public DemoRequestReader(Stream stream, int maxBodyBytes = DefaultMaxBodyBytes)
+    {
+        _stream = stream;
+        _maxBodyBytes = maxBodyBytes;
+    }
 
     /// <summary>The next request, or null when the client closed the connection between requests.</summary>
     public async Task<DemoRequest?> ReadRequestAsync(CancellationToken cancellationToken)
@@ -124,7 +131,7 @@ internal sealed class DemoRequestReader
                 throw new DemoBadRequestException(tooLarge ? 413 : 400, "bad Content-Length");
             }
 
-            if (length > MaxBodyBytes)
+            if (length > _maxBodyBytes)
             {
                 throw new DemoBadRequestException(413, "body too large");
             }
@@ -162,7 +169,7 @@ internal sealed class DemoRequestReader
                 throw new DemoBadRequestException(431, "too many trailers");
             }
 
-            if (body.Length + size > MaxBodyBytes)
+            if (body.Length + size > _maxBodyBytes)
             {
                 throw new DemoBadRequestException(413, "body too large");
             }

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Diagnostics;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -13,11 +14,8 @@ namespace Http.Client.Internal
     /// </summary>
     internal sealed class Transport : IDisposable
     {
-        /// <summary>Receive buffer size for normal traffic.</summary>
-        private const int InitialBufferSize = 64 * 1024;
-
-        /// <summary>Largest the buffer grows: one maximal line (65536 bytes + the one byte that proves it too long).</summary>
-        private const int MaxBufferSize = ResponseParser.MaxLineLength + 1;
+        /// <summary>Receive buffer size for normal traffic; it grows only for a line longer than this (up to the line limit).</summary>
+        public const int InitialBufferSize = 64 * 1024;
 
         private Stream _stream;
         private readonly TimeSpan? _timeout;
@@ -29,6 +27,7 @@ namespace Http.Client.Internal
         private int _end;
         private bool _eof;
         private bool _closed;
+        private long _headDeadline; // Stopwatch timestamp while a response head runs on one time budget; 0 otherwise
 
         public Transport(Stream stream, TimeSpan? timeout)
         {
@@ -69,6 +68,9 @@ namespace Http.Client.Internal
 
         public ReadOnlySpan<byte> BufferedSpan => _buffer.AsSpan(_start, _end - _start);
 
+        /// <summary>True once the stream ended or the transport closed: no more bytes will arrive.</summary>
+        public bool AtEnd => _eof || _closed;
+
         public void Consume(int count)
         {
             _start += count;
@@ -104,8 +106,9 @@ namespace Http.Client.Internal
         public void Dispose() => Close();
 
         /// <summary>
-        /// Reads once more from the stream into the buffer (compacting, or growing up to <paramref name="capacity"/>).
-        /// Returns the count read; 0 means end of stream (or no room left).
+        /// The one read into the receive buffer: reads once from the stream after the buffered bytes, first compacting a
+        /// full buffer or growing it to hold at least <paramref name="capacity"/> bytes (the decoders ask for one maximal
+        /// line). Returns the count read; 0 at the end of the stream (then <see cref="AtEnd"/> is true).
         /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async ValueTask<int> FillAsync(bool async, int capacity, CancellationToken cancellationToken)
@@ -124,12 +127,7 @@ namespace Http.Client.Internal
                 }
                 else
                 {
-                    int target = Math.Min(Math.Max(capacity, _buffer.Length), MaxBufferSize);
-                    if (target <= _buffer.Length)
-                    {
-                        return 0;
-                    }
-                    byte[] larger = ArrayPool<byte>.Shared.Rent(target);
+                    byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, _buffer.Length + 1));
                     Buffer.BlockCopy(_buffer, 0, larger, 0, _end);
                     ArrayPool<byte>.Shared.Return(_buffer);
                     _buffer = larger;
@@ -145,179 +143,106 @@ namespace Http.Client.Internal
         }
 
         /// <summary>
-        /// Finds the next line (through <c>\n</c>) at the start of the buffer, reading as needed; returns its length,
-        /// at most <paramref name="limit"/> bytes (then the line is longer than the caller accepts), or whatever remains
-        /// at end of stream (0 = nothing). The caller reads <see cref="BufferedSpan"/> and consumes.
+        /// Reads once from the stream straight into <paramref name="destination"/> (the buffer must be empty: a large body
+        /// read goes from the kernel into the caller's memory). 0 at the end of the stream.
         /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        public async ValueTask<int> PeekLineAsync(bool async, int limit, CancellationToken cancellationToken)
+        public async ValueTask<int> ReceiveAsync(bool async, Memory<byte> destination, CancellationToken cancellationToken)
         {
-            int scanned = 0;
-            while (true)
-            {
-                int available = Math.Min(_end - _start, limit);
-                int newline = _buffer.AsSpan(_start + scanned, available - scanned).IndexOf((byte)'\n');
-                if (newline >= 0)
-                {
-                    return scanned + newline + 1;
-                }
-                scanned = available;
-                if (available >= limit)
-                {
-                    return limit;
-                }
-                if (await FillAsync(async, limit, cancellationToken).ConfigureAwait(false) == 0)
-                {
-                    return Math.Min(_end - _start, limit);
-                }
-            }
-        }
-
-        /// <summary>Buffers at least one byte if possible (one read); returns the buffered count (0 = end).</summary>
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        public async ValueTask<int> PeekAsync(bool async, CancellationToken cancellationToken)
-        {
-            if (_end == _start)
-            {
-                await FillAsync(async, InitialBufferSize, cancellationToken).ConfigureAwait(false);
-            }
-            return _end - _start;
-        }
-
-        /// <summary>
-        /// Reads up to <paramref name="destination"/>.Length bytes with at most one stream read: buffered bytes first;
-        /// a large read with an empty buffer goes straight into the caller's memory.
-        /// </summary>
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        public async ValueTask<int> ReadAsync(bool async, Memory<byte> destination, CancellationToken cancellationToken)
-        {
-            if (destination.IsEmpty)
+            if (_closed || _eof)
             {
                 return 0;
             }
-            if (_end == _start)
-            {
-                if (_closed || _eof)
-                {
-                    return 0;
-                }
-                if (destination.Length >= _buffer.Length)
-                {
-                    int direct = await ReadStreamAsync(async, destination, cancellationToken).ConfigureAwait(false);
-                    if (direct == 0)
-                    {
-                        _eof = true;
-                    }
-                    return direct;
-                }
-                if (await FillAsync(async, InitialBufferSize, cancellationToken).ConfigureAwait(false) == 0)
-                {
-                    return 0;
-                }
-            }
-            int count = Math.Min(destination.Length, _end - _start);
-            _buffer.AsSpan(_start, count).CopyTo(destination.Span);
-            Consume(count);
-            return count;
+            int read = await ReadStreamAsync(async, destination, cancellationToken).ConfigureAwait(false);
+            _eof = read == 0;
+            return read;
         }
 
-        /// <summary>Consumes up to <paramref name="count"/> bytes without copying them; returns how many were there.</summary>
+        /// <summary>
+        /// Runs <paramref name="head"/> over the receive buffer, filling it until the head is complete: the whole head is
+        /// decoded in one call when one read brought it. Returns the finished decoder.
+        /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        public async ValueTask<int> SkipAsync(bool async, int count, CancellationToken cancellationToken)
+        public async ValueTask<ResponseHeadDecoder> ReadHeadAsync(bool async, ResponseHeadDecoder head, HttpConnectionLimits limits, CancellationToken cancellationToken)
         {
-            int skipped = 0;
-            while (skipped < count)
+            try
             {
-                if (_end == _start && await FillAsync(async, InitialBufferSize, cancellationToken).ConfigureAwait(false) == 0)
+                while (true)
                 {
-                    break;
+                    HeadStatus status = head.Decode(BufferedSpan, AtEnd, out int consumed);
+                    Consume(consumed);
+                    if (status == HeadStatus.Done)
+                    {
+                        return head;
+                    }
+                    if (limits.TimeoutBoundsWholeHead && _timeout is TimeSpan budget && _headDeadline == 0)
+                    {
+                        _headDeadline = Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency);
+                    }
+                    await FillAsync(async, limits.MaxLineLength + 1, cancellationToken).ConfigureAwait(false);
                 }
-                int take = Math.Min(count - skipped, _end - _start);
-                Consume(take);
-                skipped += take;
             }
-            return skipped;
+            finally
+            {
+                if (_headDeadline != 0)
+                {
+                    _headDeadline = 0;
+                    if (_syncBlocks && !_closed)
+                    {
+                        Timeouts.TryApply(_stream, _timeout); // back to the per-read timeout
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// The timeout of the next read: the connection's, or what is left of the head's budget
+        /// (<see cref="HttpConnectionLimits.TimeoutBoundsWholeHead"/>), which a blocking socket then gets as its own.
+        /// </summary>
+        private TimeSpan? NextReadTimeout(bool blocking)
+        {
+            if (_headDeadline == 0)
+            {
+                return _timeout;
+            }
+            long left = _headDeadline - Stopwatch.GetTimestamp();
+            if (left <= 0)
+            {
+                throw Timeouts.Error(new OperationCanceledException("The response head took longer than the timeout."));
+            }
+            TimeSpan remaining = TimeSpan.FromSeconds((double)left / Stopwatch.Frequency);
+            if (blocking)
+            {
+                _stream.ReadTimeout = Timeouts.Milliseconds(remaining);
+            }
+            return remaining;
         }
 
         /// <summary>True when sync reads may go to the stream directly (no timer needed): the span fast path.</summary>
         public bool CanReadSpanDirectly => _syncBlocks;
 
         /// <summary>
-        /// Sync twin of <see cref="ReadAsync"/> for a span (Stream.Read(Span) callers): buffered bytes first; a large read
-        /// with an empty buffer goes straight into the caller's span. Only when <see cref="CanReadSpanDirectly"/>.
+        /// Sync span twin of <see cref="ReceiveAsync"/> for the Stream.Read(Span) fast path; only when
+        /// <see cref="CanReadSpanDirectly"/>.
         /// </summary>
-        public int Read(Span<byte> destination)
+        public int Receive(Span<byte> destination)
         {
-            if (destination.IsEmpty)
+            if (_closed || _eof)
             {
                 return 0;
             }
-            if (_end == _start)
+            int read;
+            try
             {
-                if (_closed || _eof)
-                {
-                    return 0;
-                }
-                if (destination.Length >= _buffer.Length)
-                {
-                    int direct;
-                    try
-                    {
-                        direct = _stream.Read(destination);
-                        Received += direct;
-                    }
-                    catch (IOException e) when (TimeoutScope.Blocking.Expired(e))
-                    {
-                        throw Timeouts.Error(e);
-                    }
-                    if (direct == 0)
-                    {
-                        _eof = true;
-                    }
-                    return direct;
-                }
-                if (FillAsync(false, InitialBufferSize, CancellationToken.None).GetAwaiter().GetResult() == 0)
-                {
-                    return 0;
-                }
+                read = _stream.Read(destination);
+                Received += read;
             }
-            int count = Math.Min(destination.Length, _end - _start);
-            _buffer.AsSpan(_start, count).CopyTo(destination);
-            Consume(count);
-            return count;
-        }
-
-        /// <summary>Sync span twin of <see cref="ReadExactlyOrEofAsync"/>.</summary>
-        public int ReadExactlyOrEof(Span<byte> destination)
-        {
-            int total = 0;
-            while (total < destination.Length)
+            catch (IOException e) when (TimeoutScope.Blocking.Expired(e))
             {
-                int read = Read(destination.Slice(total));
-                if (read == 0)
-                {
-                    break;
-                }
-                total += read;
+                throw Timeouts.Error(e);
             }
-            return total;
-        }
-
-        /// <summary>Reads until <paramref name="destination"/> is full or the stream ends; returns the count.</summary>
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        public async ValueTask<int> ReadExactlyOrEofAsync(bool async, Memory<byte> destination, CancellationToken cancellationToken)
-        {
-            int total = 0;
-            while (total < destination.Length)
-            {
-                int read = await ReadAsync(async, destination.Slice(total), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-                total += read;
-            }
-            return total;
+            _eof = read == 0;
+            return read;
         }
 
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
@@ -392,7 +317,8 @@ namespace Http.Client.Internal
         private async ValueTask<int> ReadStreamAsync(bool async, Memory<byte> destination, CancellationToken cancellationToken)
         {
             bool blocking = !async && _syncBlocks;
-            using TimeoutScope scope = blocking ? TimeoutScope.Blocking : _readTimer.Start(_timeout, cancellationToken);
+            TimeSpan? timeout = NextReadTimeout(blocking);
+            using TimeoutScope scope = blocking ? TimeoutScope.Blocking : _readTimer.Start(timeout, cancellationToken);
             try
             {
                 int read = blocking ? _stream.Read(destination.Span)

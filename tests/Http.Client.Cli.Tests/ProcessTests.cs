@@ -1,8 +1,6 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Text;
-using System.Threading;
 using System.Threading.Tasks;
 using Http.Client.Cli.Tests.TestKit;
 using Xunit;
@@ -15,55 +13,14 @@ namespace Http.Client.Cli.Tests;
 /// </summary>
 public sealed class ProcessTests : IDisposable
 {
-    /// <summary>Process start plus JIT on a loaded two-core machine; a run that should finish takes about a second.</summary>
-    private static readonly TimeSpan ProcessLimit = TimeSpan.FromSeconds(90);
-
     private readonly string _directory = Directory.CreateTempSubdirectory("httpc-process-tests-").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private sealed record ProcessResult(int ExitCode, byte[] Stdout, string Stderr);
-
-    private static async Task<ProcessResult> RunHttpcAsync(params string[] args)
-    {
-        string httpc = Path.Combine(AppContext.BaseDirectory, "httpc.dll");
-        Assert.True(File.Exists(httpc), httpc);
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(httpc);
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start)!;
-        process.StandardInput.Close();
-        using var stdout = new MemoryStream();
-        using var limit = new CancellationTokenSource(ProcessLimit);
-        try
-        {
-            Task copyOut = process.StandardOutput.BaseStream.CopyToAsync(stdout, limit.Token);
-            Task<string> readErr = process.StandardError.ReadToEndAsync(limit.Token);
-            await process.WaitForExitAsync(limit.Token);
-            await copyOut;
-            return new ProcessResult(process.ExitCode, stdout.ToArray(), await readErr);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"httpc {string.Join(' ', args)} did not finish within {ProcessLimit}");
-        }
-    }
-
     [Fact]
     public async Task Demo_runs_as_a_process_and_exits_0()
     {
-        ProcessResult result = await RunHttpcAsync("demo");
+        ProcessResult result = await HttpcProcess.RunAsync("demo");
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         string output = Encoding.UTF8.GetString(result.Stdout);
@@ -76,12 +33,11 @@ public sealed class ProcessTests : IDisposable
     [Fact]
     public async Task Download_with_redirected_stderr_prints_no_progress()
     {
-        byte[] body = new byte[500_000];
-        new Random(7).NextBytes(body);
+        byte[] body = TestBytes.Random(500_000, seed: 7);
         await using var server = TestServer.Answering(200, "OK", body);
         string file = Path.Combine(_directory, "download.bin");
 
-        ProcessResult result = await RunHttpcAsync("-o", file, server.Url("/big"));
+        ProcessResult result = await HttpcProcess.RunAsync("-o", file, server.Url("/big"));
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.Stderr);
         Assert.Equal("", result.Stderr);
@@ -100,7 +56,7 @@ public sealed class ProcessTests : IDisposable
 
         await using var server = TestServer.Answering(200, "OK", body);
 
-        ProcessResult result = await RunHttpcAsync(server.Url());
+        ProcessResult result = await HttpcProcess.RunAsync(server.Url());
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
         Assert.Equal(body, result.Stdout);
@@ -111,7 +67,7 @@ public sealed class ProcessTests : IDisposable
     {
         await using var server = TestServer.Answering(404, "Not Found", Encoding.ASCII.GetBytes("missing"));
 
-        ProcessResult result = await RunHttpcAsync(server.Url("/parrot.spam"));
+        ProcessResult result = await HttpcProcess.RunAsync(server.Url("/parrot.spam"));
 
         Assert.Equal(ExitCodes.HttpError, result.ExitCode);
         Assert.Equal("httpc: server answered 404 Not Found" + Environment.NewLine, result.Stderr);

@@ -15,17 +15,10 @@ public sealed class RequestTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static byte[] RandomBody(int length, int seed)
-    {
-        byte[] body = new byte[length];
-        new Random(seed).NextBytes(body);
-        return body;
-    }
-
     [Fact]
     public async Task Get_writes_the_exact_body_to_the_output_file_and_nothing_on_a_redirected_stderr()
     {
-        byte[] body = RandomBody(300_000, seed: 1); // several copy buffers, every byte value
+        byte[] body = TestBytes.Random(300_000, seed: 1); // several copy buffers, every byte value
         await using var server = TestServer.Answering(200, "OK", body, "Content-Type: application/octet-stream");
         string file = Path.Combine(_directory, "out.bin");
 
@@ -44,7 +37,7 @@ public sealed class RequestTests : IDisposable
     [Fact]
     public async Task Get_shows_a_progress_bar_when_stderr_is_a_terminal()
     {
-        byte[] body = RandomBody(200_000, seed: 2);
+        byte[] body = TestBytes.Random(200_000, seed: 2);
         await using var server = TestServer.Answering(200, "OK", body);
         string file = Path.Combine(_directory, "out.bin");
 
@@ -63,7 +56,7 @@ public sealed class RequestTests : IDisposable
     [Fact]
     public async Task Get_writes_the_body_to_standard_output()
     {
-        byte[] body = RandomBody(70_000, seed: 3);
+        byte[] body = TestBytes.Random(70_000, seed: 3);
         await using var server = TestServer.Answering(200, "OK", body);
 
         CliResult result = await CliRun.RunAsync(server.Url("/x?y=1"));
@@ -93,8 +86,8 @@ public sealed class RequestTests : IDisposable
     [Fact]
     public async Task Chunked_response_is_written_exactly_with_progress_of_unknown_total()
     {
-        byte[] part1 = RandomBody(100_000, seed: 5);
-        byte[] part2 = RandomBody(3, seed: 6);
+        byte[] part1 = TestBytes.Random(100_000, seed: 5);
+        byte[] part2 = TestBytes.Random(3, seed: 6);
         byte[] response =
         [
             .. Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"),
@@ -243,7 +236,7 @@ public sealed class RequestTests : IDisposable
     [Fact]
     public async Task Data_file_is_sent_with_its_length()
     {
-        byte[] content = RandomBody(50_000, seed: 4);
+        byte[] content = TestBytes.Random(50_000, seed: 4);
         string file = Path.Combine(_directory, "upload.bin");
         await File.WriteAllBytesAsync(file, content);
         await using var server = TestServer.Answering(201, "Created", []);

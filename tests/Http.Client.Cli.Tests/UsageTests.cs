@@ -187,3 +187,89 @@ public class ParsingTests
         Assert.Contains("100%", output.Split('\r')[^1]);
     }
 }
+
+public class CommandLineTests
+{
+    [Fact]
+    public async Task Help_lists_the_curl_options_and_the_exit_codes()
+    {
+        CliResult result = await CliRun.RunAsync("-h");
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        foreach (string option in new[] { "-L, --location", "--max-redirs <NUM>", "-I, --head", "-f, --fail", "-w, --write-out <FORMAT>", "--compressed", "Exit codes:", "47 too many redirects" })
+        {
+            Assert.Contains(option, result.Stdout);
+        }
+    }
+
+    [Fact]
+    public async Task Suggest_directive_completes_option_names_for_the_shell()
+    {
+        CliResult result = await CliRun.RunAsync("[suggest:10]", "httpc --lo");
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Equal(["--location"], result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Theory]
+    [InlineData("--max-redirs", "x")]
+    [InlineData("--max-redirs", "-2")]
+    [InlineData("-w", "%{no_such_variable}")]
+    [InlineData("-I", "-d", "a")]
+    [InlineData("-I", "-X", "GET")]
+    [InlineData("--location=yes")]
+    [InlineData("demo", "extra")]
+    public async Task Bad_new_options_are_usage_errors(params string[] args)
+    {
+        CliResult result = await CliRun.RunAsync([.. args, "http://127.0.0.1:1/"]);
+
+        CliRun.AssertOneLineError(result, ExitCodes.Usage);
+        Assert.EndsWith("(see httpc --help)\n", result.Stderr);
+    }
+
+    [Fact]
+    public void New_options_parse_with_short_and_long_names()
+    {
+        CliOptions options = CliOptions.Parse(["-L", "--max-redirs", "-1", "-f", "-w", "%{http_code}", "--compressed", "-o", "-", "--data-file", "-", "http://h/"]);
+
+        Assert.True(options.FollowRedirects);
+        Assert.Equal(-1, options.MaxRedirects);
+        Assert.True(options.Fail);
+        Assert.NotNull(options.WriteOut);
+        Assert.True(options.Compressed);
+        Assert.True(options.OutputIsStandardOutput);
+        Assert.Equal("-", options.DataFile);
+        Assert.Equal("POST", options.EffectiveMethod);
+        Assert.Equal(CliOptions.DefaultMaxRedirects, CliOptions.Parse(["-L", "http://h/"]).MaxRedirects);
+        Assert.Equal("HEAD", CliOptions.Parse(["--head", "http://h/"]).EffectiveMethod);
+    }
+
+    [Fact]
+    public void Write_out_format_resolves_curl_escapes_and_variables()
+    {
+        var report = new TransferReport
+        {
+            Status = 201, Version = 11, BodyBytes = 42, Elapsed = TimeSpan.FromMilliseconds(1234.5678), Redirects = 2,
+            EffectiveUrl = "http://h/x", ContentType = "text/plain", Method = "PUT", ExitCode = 0,
+        };
+
+        string text = WriteOutFormat.Parse(@"%{http_code}\t%{response_code} %{size_download}B %{time_total}s %{num_redirects} %{url_effective} %{content_type} %{method} %{http_version} %{exitcode} 100%% \\n\n%{unclosed").Render(report);
+
+        Assert.Equal("201\t201 42B 1.234568s 2 http://h/x text/plain PUT 1.1 0 100% \\n\n%{unclosed", text);
+        Assert.Equal("000", WriteOutFormat.Parse("%{http_code}").Render(new TransferReport()));
+    }
+
+    [Theory]
+    [InlineData(303, "POST", "GET", false)]
+    [InlineData(303, "PUT", "GET", false)]
+    [InlineData(303, "HEAD", "HEAD", true)]
+    [InlineData(301, "POST", "GET", false)]
+    [InlineData(302, "POST", "GET", false)]
+    [InlineData(302, "PUT", "PUT", true)]
+    [InlineData(307, "POST", "POST", true)]
+    [InlineData(308, "DELETE", "DELETE", true)]
+    public void Redirected_method_follows_curl(int status, string method, string expectedMethod, bool keepsBody)
+    {
+        Assert.Equal((expectedMethod, keepsBody), RequestCommand.RedirectedMethod(status, method));
+    }
+}

@@ -138,8 +138,8 @@ namespace Http.Client.Generator.Tests
                 .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
                 .ToList();
 
-            Assert.Equal(11, ids.Count(id => id.StartsWith("HTTPGEN", System.StringComparison.Ordinal))); // spec generator
-            Assert.Equal(6, ids.Count(id => id.StartsWith("HTTP1", System.StringComparison.Ordinal))); // usage analyzer
+            Assert.Equal(13, ids.Count(id => id.StartsWith("HTTPGEN", System.StringComparison.Ordinal))); // spec generator
+            Assert.Equal(10, ids.Count(id => id.StartsWith("HTTP1", System.StringComparison.Ordinal))); // usage analyzer
             Assert.Equal(ids.Count, ids.Distinct().Count());
             Assert.All(ids, id => Assert.Contains(id + " |", unshipped));
         }

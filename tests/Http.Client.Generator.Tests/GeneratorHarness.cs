@@ -40,6 +40,10 @@ namespace Http.Client.Generator.Tests
                 References.AddRange(extraReferences ?? Array.Empty<MetadataReference>()),
                 new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
+        /// <summary>The repository's spec files marked as the package marks them (HttpClientSpec="library"), for a consumer to extend.</summary>
+        public static IReadOnlyList<AdditionalText> LibrarySpecFiles()
+            => RealSpecFiles().Select(text => (AdditionalText)new InMemoryAdditionalText(text.Path, text.GetText()!.ToString(), isLibrary: true)).ToList();
+
         public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> texts, string? rootNamespace = null)
             => CSharpGeneratorDriver.Create(
                 new[] { new SpecGenerator().AsSourceGenerator() },
@@ -101,11 +105,15 @@ namespace Http.Client.Generator.Tests
     {
         private readonly SourceText _text;
 
-        public InMemoryAdditionalText(string path, string text)
+        public InMemoryAdditionalText(string path, string text, bool isLibrary = false)
         {
             Path = path;
             _text = SourceText.From(text);
+            IsLibrary = isLibrary;
         }
+
+        /// <summary>Whether the item carries HttpClientSpec="library", as the package's own spec files do.</summary>
+        public bool IsLibrary { get; }
 
         public override string Path { get; }
 
@@ -131,11 +139,14 @@ namespace Http.Client.Generator.Tests
 
         public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => TestOptions.Empty;
 
-        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => TestOptions.Empty;
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile)
+            => textFile is InMemoryAdditionalText { IsLibrary: true } ? TestOptions.Library : TestOptions.Empty;
 
         private sealed class TestOptions : AnalyzerConfigOptions
         {
             public static readonly TestOptions Empty = new TestOptions(new Dictionary<string, string>());
+
+            public static readonly TestOptions Library = new TestOptions(new Dictionary<string, string> { [SpecGenerator.SpecRoleMetadata] = "library" });
 
             private readonly Dictionary<string, string> _values;
 

@@ -52,7 +52,6 @@ namespace Http.Client.Package.Tests
 
         private const string WorkingProgram = """
             using System;
-            using Http;
             using Http.Client;
 
             namespace Acme.Api
@@ -63,6 +62,7 @@ namespace Http.Client.Package.Tests
                     {
                         Console.WriteLine($"acme {StatusCodes.NetworkConnectTimeout} {HttpStatus.NetworkConnectTimeout.Phrase()} / {ReasonPhrases.Get(599)}");
                         Console.WriteLine($"library {Http.StatusCodes.NotFound} {Http.HttpStatus.NotFound.Phrase()} / {Http.ReasonPhrases.Get(599) ?? "none"}");
+                        Console.WriteLine($"one table {StatusCodes.NotFound} {ReasonPhrases.Get(404)} {ReasonPhrases.All.Count} {HttpStatus.NetworkConnectTimeout.ToLibraryStatus().IsServerError()}");
                         Console.WriteLine($"headers {Http.HeaderNames.ContentType} {HeaderNames.XAcmeTrace}");
                         try
                         {
@@ -107,8 +107,12 @@ namespace Http.Client.Package.Tests
                 Assert.Contains(expected, entries);
             }
 
-            // The library's own spec files stay out: the consumer would generate Http.HeaderNames again (CS0433).
-            Assert.DoesNotContain(entries, e => e.EndsWith(".spec", StringComparison.OrdinalIgnoreCase));
+            // The library's own spec files ship under spec/ (for consumers' specs to extend, never compiled again), and
+            // nowhere else.
+            Assert.Equal(
+                new[] { "spec/exceptions.spec", "spec/headers.spec", "spec/status.spec" },
+                entries.Where(e => e.EndsWith(".spec", StringComparison.OrdinalIgnoreCase)).OrderBy(e => e, StringComparer.Ordinal));
+            Assert.Equal(File.ReadAllText(Path.Combine(_fixture.RepoRoot, "spec", "status.spec")), ReadEntry(package, "spec/status.spec"));
             Assert.DoesNotContain(entries, e => e.StartsWith("analyzers/", StringComparison.Ordinal) && !e.EndsWith("Http.Client.Generator.dll", StringComparison.Ordinal));
 
             XElement metadata = ReadNuspec(package);
@@ -169,6 +173,7 @@ namespace Http.Client.Package.Tests
                 {
                     "acme 599 Network Connect Timeout Error / Network Connect Timeout Error",
                     "library 404 Not Found / none",
+                    "one table 404 Not Found 63 True",
                     "headers Content-Type X-Acme-Trace",
                     "caught Acme.Api.QuotaExceededException: quota of 5 requests exceeded; IOException=True",
                     "assemblies AcmeApp Http.Client",

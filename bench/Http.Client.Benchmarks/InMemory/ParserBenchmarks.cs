@@ -7,7 +7,7 @@ namespace Http.Client.Benchmarks.InMemory;
 
 /// <summary>
 /// The runtime's response-head parsing on the small workload's bytes, without any stream: the status line
-/// (internal ResponseParser), then the header block (HttpMessage.Parse, the same parser GetResponse feeds).
+/// (internal ResponseHeadDecoder), then the header block (HttpMessage.Parse, the same parser GetResponse feeds).
 /// </summary>
 [MemoryDiagnoser]
 public class ParserBenchmarks
@@ -25,13 +25,13 @@ public class ParserBenchmarks
     }
 
     [Benchmark(Description = "parse status line (small)")]
-    public int ParseStatusLine() => ResponseParser.ParseStatusLine(head.AsSpan(0, statusLineLength)).Status;
+    public int ParseStatusLine() => ResponseHeadDecoder.ParseStatusLine(head.AsSpan(0, statusLineLength)).Status;
 
     [Benchmark(Description = "parse status line + 6 header lines (small)")]
     public int ParseHead()
     {
         // HttpMessage.Parse is the public face of the same header-block parser GetResponse uses.
-        int status = ResponseParser.ParseStatusLine(head.AsSpan(0, statusLineLength)).Status;
+        int status = ResponseHeadDecoder.ParseStatusLine(head.AsSpan(0, statusLineLength)).Status;
         return status + HttpMessage.Parse(head.AsSpan(statusLineLength)).Count;
     }
 }

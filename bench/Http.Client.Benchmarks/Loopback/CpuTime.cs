@@ -68,6 +68,10 @@ internal static class CpuTime
         return (long)(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds * 1_000_000);
     }
 
+    /// <summary>User-mode CPU time of this process, in nanoseconds (the kernel splits user from system time by sampling ticks: statistical).</summary>
+    public static long ProcessUserCpuNanos() =>
+        IsSupported && getrusage(RusageSelf, out Rusage u) == 0 ? (u.UserSeconds * 1_000_000 + u.UserMicroseconds) * 1000 : 0;
+
     public static int CurrentThreadId() => IsSupported ? gettid() : 0;
 
     /// <summary>CPU time of one thread of this process in ns (first field of /proc/self/task/TID/schedstat); 0 if unknown.</summary>

@@ -9,7 +9,9 @@ namespace Http.Client.Benchmarks.Loopback;
 /// <param name="ExternalSeconds">Set by an out-of-process client that timed itself (CPython).</param>
 /// <param name="ExternalCpuSeconds">That client's own CPU time, when it reports it.</param>
 /// <param name="ExternalAllocatedBytes">Bytes that client's process allocated on the managed heap, when it reports them.</param>
-internal readonly record struct SegmentResult(long Requests, double? ExternalSeconds = null, double? ExternalCpuSeconds = null, long? ExternalAllocatedBytes = null);
+/// <param name="ExternalJitSeconds">Time that client's process spent compiling methods (JIT, tiering) during the segment.</param>
+/// <param name="ExternalUserCpuSeconds">The user-mode part of <paramref name="ExternalCpuSeconds"/>.</param>
+internal readonly record struct SegmentResult(long Requests, double? ExternalSeconds = null, double? ExternalCpuSeconds = null, long? ExternalAllocatedBytes = null, double? ExternalJitSeconds = null, double? ExternalUserCpuSeconds = null);
 
 /// <summary>
 /// One client of the loopback harness: it owns one keep-alive connection to the canned server and sends

@@ -26,7 +26,11 @@ internal sealed class LoopbackOptions
 
     public int Reps { get; set; } = 12;
 
+    /// <summary>In process: seconds each client runs untimed first. Out of process: the most each client process may take to let its JIT settle.</summary>
     public double WarmupSeconds { get; set; } = 0.5;
+
+    /// <summary>Default of --warmup out of process: a fresh process needs seconds to finish tiered compilation on a busy machine.</summary>
+    public const double OutOfProcessWarmupSeconds = 15;
 
     public bool Python { get; set; } = true;
 
@@ -50,7 +54,7 @@ internal sealed class LoopbackOptions
 
     public static LoopbackOptions Parse(string[] args, bool outOfProcess = false)
     {
-        var o = new LoopbackOptions { OutOfProcess = outOfProcess };
+        var o = new LoopbackOptions { OutOfProcess = outOfProcess, WarmupSeconds = outOfProcess ? OutOfProcessWarmupSeconds : 0.5 };
         for (int i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -112,13 +116,13 @@ internal sealed class LoopbackOptions
 }
 
 /// <summary>One measured segment of one client.</summary>
-internal readonly record struct Segment(long Requests, double Seconds, double ClientCpuSeconds, double TotalCpuSeconds, long AllocatedBytes, bool HasAllocation)
+internal readonly record struct Segment(long Requests, double Seconds, double ClientCpuSeconds, double TotalCpuSeconds, long AllocatedBytes, bool HasAllocation, double JitSeconds, double UserCpuSeconds = double.NaN)
 {
     public double Rate => Requests / Seconds;
 }
 
 /// <summary>Medians for one client in one workload.</summary>
-internal sealed record ClientSummary(string Name, double Rate, double VsFloor, double VsFloorMin, double VsFloorMax, double? VsSameModeFloor, double? VsHttpClient, double? VsSameModeHttpClient, double CpuVsFloor, double CpuMicrosPerRequest, double ClientCpuVsFloor, double ServerCpuMicrosPerRequest, double? BytesPerRequest);
+internal sealed record ClientSummary(string Name, double Rate, double VsFloor, double VsFloorMin, double VsFloorMax, double? VsSameModeFloor, double? VsHttpClient, double? VsSameModeHttpClient, double CpuVsFloor, double CpuMicrosPerRequest, double ClientCpuVsFloor, double ServerCpuMicrosPerRequest, double? BytesPerRequest, double JitMillis, double UserCpuMicrosPerRequest);
 
 /// <summary>
 /// The loopback throughput harness: starts the canned server, opens every client on its own keep-alive
@@ -157,7 +161,7 @@ internal static class LoopbackHarness
         Console.WriteLine(outOfProcess
             ? "setting: out of process (server: canned_server.c, single-threaded epoll, its own process; each client in its own process)"
             : "setting: in process (server: CannedServer, a thread per connection in this process; clients are threads of this process)");
-        Console.WriteLine($"segments: {options.Seconds:0.###} s per client per rep, {options.Reps} reps, warm-up {options.WarmupSeconds:0.###} s; medians over reps{(options.Pin == "split" ? "; pinned: clients CPU 0, server CPU 1" : options.Pin == "same" ? "; pinned: clients and server on CPU 0" : "")}");
+        Console.WriteLine($"segments: {options.Seconds:0.###} s per client per rep, {options.Reps} reps, warm-up {(outOfProcess ? $"per client process until its JIT settles, at most {options.WarmupSeconds:0.###} s" : $"{options.WarmupSeconds:0.###} s per client")}; medians over reps{(options.Pin == "split" ? "; pinned: clients CPU 0, server CPU 1" : options.Pin == "same" ? "; pinned: clients and server on CPU 0" : "")}");
         Console.WriteLine("floor = raw-socket floor (blocking socket, pre-encoded request, exact-length receive, no parsing); same-mode raw socket = that floor for sync clients, raw-socket async for async ones");
         Console.WriteLine("client CPU = the client's process CPU (in process: minus the server threads' CPU), runtime threads (GC, JIT, epoll) included; server CPU likewise per request");
         Console.WriteLine("CPU-cost ratio = (floor's CPU per request) / (client's CPU per request), both including the server's share: the throughput ratio a dedicated CPU would give, and far less sensitive to other load");
@@ -253,7 +257,14 @@ internal static class LoopbackHarness
             {
                 foreach (LoopbackClient c in clients.Where(c => c.WarmsUp))
                 {
-                    Measure(c, server, options.WarmupSeconds, workload);
+                    if (c is ChildProcessClient child)
+                    {
+                        Console.WriteLine(child.WarmUp(options.WarmupSeconds));
+                    }
+                    else
+                    {
+                        Measure(c, server, options.WarmupSeconds, workload);
+                    }
                 }
             }
 
@@ -305,6 +316,7 @@ internal static class LoopbackHarness
         }
 
         long cpu0 = CpuTime.ProcessCpuNanos();
+        TimeSpan jit0 = System.Runtime.JitInfo.GetCompilationTime();
         long server0 = server.ServerCpuNanos();
         long alloc0 = GC.GetTotalAllocatedBytes(precise: true);
         long start = Stopwatch.GetTimestamp();
@@ -314,6 +326,7 @@ internal static class LoopbackHarness
         long alloc1 = GC.GetTotalAllocatedBytes(precise: true);
         long cpu1 = CpuTime.ProcessCpuNanos();
         long server1 = server.ServerCpuNanos();
+        double jit = (System.Runtime.JitInfo.GetCompilationTime() - jit0).TotalSeconds;
         if (r.Requests == 0)
         {
             throw new InvalidOperationException($"{client.Name} completed no request in {seconds} s");
@@ -322,11 +335,11 @@ internal static class LoopbackHarness
         if (client.IsExternal)
         {
             double external = r.ExternalCpuSeconds ?? double.NaN;
-            return new Segment(r.Requests, r.ExternalSeconds ?? Stopwatch.GetElapsedTime(start, end).TotalSeconds, external, external + (server1 - server0) / 1e9, r.ExternalAllocatedBytes ?? 0, HasAllocation: r.ExternalAllocatedBytes is not null);
+            return new Segment(r.Requests, r.ExternalSeconds ?? Stopwatch.GetElapsedTime(start, end).TotalSeconds, external, external + (server1 - server0) / 1e9, r.ExternalAllocatedBytes ?? 0, HasAllocation: r.ExternalAllocatedBytes is not null, r.ExternalJitSeconds ?? 0, r.ExternalUserCpuSeconds ?? double.NaN);
         }
 
         double clientCpu = ((cpu1 - cpu0) - (server1 - server0)) / 1e9;
-        return new Segment(r.Requests, Stopwatch.GetElapsedTime(start, end).TotalSeconds, clientCpu, (cpu1 - cpu0) / 1e9, alloc1 - alloc0, HasAllocation: true);
+        return new Segment(r.Requests, Stopwatch.GetElapsedTime(start, end).TotalSeconds, clientCpu, (cpu1 - cpu0) / 1e9, alloc1 - alloc0, HasAllocation: true, jit);
     }
 
     private static List<ClientSummary> Summarise(List<LoopbackClient> clients, Dictionary<string, List<Segment>> segments, int reps)
@@ -358,7 +371,9 @@ internal static class LoopbackHarness
                 Median(s.Select(x => x.ClientCpuSeconds / x.Requests * 1e6)),
                 Median(Enumerable.Range(0, reps).Select(i => (s[i].ClientCpuSeconds / s[i].Requests) / (floor[i].ClientCpuSeconds / floor[i].Requests))),
                 Median(s.Select(x => (x.TotalCpuSeconds - x.ClientCpuSeconds) / x.Requests * 1e6)),
-                s[0].HasAllocation ? Median(s.Select(x => (double)x.AllocatedBytes / x.Requests)) : null));
+                s[0].HasAllocation ? Median(s.Select(x => (double)x.AllocatedBytes / x.Requests)) : null,
+                s.Sum(x => x.JitSeconds) * 1e3,
+                Median(s.Select(x => x.UserCpuSeconds / x.Requests * 1e6))));
         }
 
         return rows;
@@ -378,11 +393,11 @@ internal static class LoopbackHarness
     private static string DetailTable(List<ClientSummary> rows)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| client | requests/s | vs floor (min-max) | vs same-mode raw socket | vs HttpClient async | vs same-mode HttpClient | CPU-cost ratio to floor | client CPU us/request (x floor's) | server CPU us/request | bytes allocated/request |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| client | requests/s | vs floor (min-max) | vs same-mode raw socket | vs HttpClient async | vs same-mode HttpClient | CPU-cost ratio to floor | client CPU us/request (x floor's) | of which user mode | server CPU us/request | bytes allocated/request | JIT ms in timed segments |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (ClientSummary r in rows)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.Rate:N0} | {r.VsFloor:0.00}x ({r.VsFloorMin:0.00}-{r.VsFloorMax:0.00}) | {Ratio(r.VsSameModeFloor)} | {(r.VsHttpClient is double h ? h.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-")} | {Ratio(r.VsSameModeHttpClient)} | {r.CpuVsFloor:0.00}x | {r.CpuMicrosPerRequest:0.0} ({r.ClientCpuVsFloor:0.00}x) | {r.ServerCpuMicrosPerRequest:0.0} | {(r.BytesPerRequest is double b ? b.ToString("N0", CultureInfo.InvariantCulture) : "n/a")} |");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.Rate:N0} | {r.VsFloor:0.00}x ({r.VsFloorMin:0.00}-{r.VsFloorMax:0.00}) | {Ratio(r.VsSameModeFloor)} | {(r.VsHttpClient is double h ? h.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-")} | {Ratio(r.VsSameModeHttpClient)} | {r.CpuVsFloor:0.00}x | {r.CpuMicrosPerRequest:0.0} ({r.ClientCpuVsFloor:0.00}x) | {(double.IsNaN(r.UserCpuMicrosPerRequest) ? "-" : r.UserCpuMicrosPerRequest.ToString("0.0", CultureInfo.InvariantCulture))} | {r.ServerCpuMicrosPerRequest:0.0} | {(r.BytesPerRequest is double b ? b.ToString("N0", CultureInfo.InvariantCulture) : "n/a")} | {r.JitMillis:0.0} |");
         }
 
         return sb.ToString();

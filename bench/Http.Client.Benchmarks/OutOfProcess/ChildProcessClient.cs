@@ -43,6 +43,11 @@ internal sealed class ChildProcessClient : LoopbackClient
         return new ChildProcessClient(prototype.Name, prototype.IsSynchronous, (port, workload) =>
         {
             var psi = SelfStartInfo();
+
+            // Tiering waits 100 ms after the last new tier-0 method before counting calls, times 10 in a process that
+            // sees one CPU (as a pinned one does): seconds of tier-1 compiling inside timed segments. Starting the call
+            // counting at once only brings the steady state (the same tier-1 code) sooner; the warm-up then waits for it.
+            psi.Environment["DOTNET_TC_CallCountingDelayMs"] = "0";
             foreach (string a in new[] { "oop-client", key, port.ToString(CultureInfo.InvariantCulture), workload.Name, cpuMask.ToString(CultureInfo.InvariantCulture) })
             {
                 psi.ArgumentList.Add(a);
@@ -126,7 +131,22 @@ internal sealed class ChildProcessClient : LoopbackClient
             root.GetProperty("requests").GetInt64(),
             root.GetProperty("seconds").GetDouble(),
             root.GetProperty("cpu").GetDouble(),
-            root.TryGetProperty("allocated", out JsonElement allocated) ? allocated.GetInt64() : null));
+            root.TryGetProperty("allocated", out JsonElement allocated) ? allocated.GetInt64() : null,
+            root.TryGetProperty("jit", out JsonElement jit) ? jit.GetDouble() : null,
+            root.TryGetProperty("user", out JsonElement user) ? user.GetDouble() : null));
+    }
+
+    /// <summary>
+    /// Runs the client untimed until the JIT in its process has settled (tiered compilation done: nothing newly
+    /// compiled for two 0.25 s rounds) or <paramref name="maxSeconds"/> passed; returns a line for the log.
+    /// A fresh process otherwise spends its first seconds recompiling hot methods at tier 1, on the CPU it is timed on.
+    /// </summary>
+    public string WarmUp(double maxSeconds)
+    {
+        using JsonDocument json = JsonDocument.Parse(Ask(string.Create(CultureInfo.InvariantCulture, $"warmup {maxSeconds:R}"), TimeSpan.FromSeconds(maxSeconds)));
+        JsonElement root = json.RootElement;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"warm-up {Name}: {root.GetProperty("seconds").GetDouble():0.0} s, {root.GetProperty("methods").GetInt64()} methods compiled{(root.GetProperty("settled").GetBoolean() ? "" : " (JIT not settled yet)")}");
     }
 
     private string Ask(string command, TimeSpan expected)
@@ -134,14 +154,27 @@ internal sealed class ChildProcessClient : LoopbackClient
         Process p = process ?? throw new InvalidOperationException($"{Name} is not started");
         p.StandardInput.WriteLine(command);
         p.StandardInput.Flush();
-        Task<string?> line = p.StandardOutput.ReadLineAsync();
-        if (!line.Wait(expected + AnswerAllowance))
+        long deadline = Stopwatch.GetTimestamp() + (long)((expected + AnswerAllowance).TotalSeconds * Stopwatch.Frequency);
+
+        // Lines starting with '#' are the child's warm-up chatter; bounded in count and by the deadline.
+        for (int i = 0; i < 1_000_000; i++)
         {
-            Stop();
-            throw new TimeoutException($"{Name} did not answer '{command}'");
+            Task<string?> line = p.StandardOutput.ReadLineAsync();
+            TimeSpan left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+            if (left <= TimeSpan.Zero || !line.Wait(left))
+            {
+                Stop();
+                throw new TimeoutException($"{Name} did not answer '{command}'");
+            }
+
+            string answer = line.Result ?? throw new InvalidOperationException($"{Name} exited (code {(p.WaitForExit(5_000) ? p.ExitCode : -1)}) on '{command}'");
+            if (!answer.StartsWith('#'))
+            {
+                return answer;
+            }
         }
 
-        return line.Result ?? throw new InvalidOperationException($"{Name} exited (code {(p.WaitForExit(5_000) ? p.ExitCode : -1)}) on '{command}'");
+        throw new InvalidOperationException($"{Name}: no answer to '{command}'");
     }
 
     private void Stop()

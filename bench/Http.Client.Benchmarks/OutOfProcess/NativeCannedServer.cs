@@ -63,6 +63,27 @@ internal sealed class NativeCannedServer : IBenchServer
 
     public IReadOnlyCollection<int> ThreadIds() => [];
 
+    /// <summary>
+    /// "oop-server" mode: the native server alone, for profiling one client process by hand: prints "port N", then
+    /// serves until this program's standard input ends (or the server's own lifetime bound).
+    /// </summary>
+    public static int Serve(string[] args)
+    {
+        if (args.Length is < 1 or > 2)
+        {
+            throw new ArgumentException("oop-server takes WORKLOAD [CPU]");
+        }
+
+        int cpu = args.Length == 2 ? int.Parse(args[1], CultureInfo.InvariantCulture) : -1;
+        using var server = new NativeCannedServer(Workload.Get(args[0]).Response, cpu);
+        Console.WriteLine($"port {server.Port}");
+        for (int i = 0; i < MaxLifetimeSeconds && Console.ReadLine() is not null; i++)
+        {
+        }
+
+        return 0;
+    }
+
     /// <summary>Whether gcc is on PATH (the out-of-process setting needs it).</summary>
     public static bool CompilerAvailable() => ChildProcesses.CanRun("gcc", "--version");
 

@@ -23,6 +23,9 @@ internal sealed class TestServer : LoopbackListener
     /// <summary>Every socket read in the server gives up after this long, so a bug fails a test instead of hanging it.</summary>
     private static readonly TimeSpan ReadLimit = TimeSpan.FromSeconds(30);
 
+    /// <summary>Uploads in the tests go up to a few MiB (more than the demo server accepts).</summary>
+    private const int MaxBodyBytes = 8 << 20;
+
     private readonly Func<DemoRequest, byte[]?> _handler;
     private readonly X509Certificate2? _certificate;
 
@@ -82,7 +85,7 @@ internal sealed class TestServer : LoopbackListener
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
             limit.CancelAfter(ReadLimit);
             using Stream stream = await OpenStreamAsync(socket, limit.Token);
-            DemoRequest? request = await new DemoRequestReader(stream).ReadRequestAsync(limit.Token);
+            DemoRequest? request = await new DemoRequestReader(stream, MaxBodyBytes).ReadRequestAsync(limit.Token);
             if (request is null)
             {
                 socket.Dispose();

@@ -100,14 +100,25 @@ public class AdversarialTests
 
     [Theory]
     [MemberData(nameof(Splits.All), MemberType = typeof(Splits))]
-    public void ManyTrailerLines_NoCountLimit(ReadSplit split)
+    public void HundredTrailerLines_Accepted_ConnectionReused(ReadSplit split)
     {
-        var trailers = string.Concat(Enumerable.Range(0, 500).Select(i => $"T{i}: v\r\n"));
+        var trailers = string.Concat(Enumerable.Range(0, 100).Select(i => $"T{i}: v\r\n"));
         using var ex = Exchange.Begin("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n" + trailers + "\r\n" + Fixtures.Ok, split);
         Assert.Equal("ok"u8.ToArray(), ex.Response.Read());
         ex.Response.Dispose();
         ex.Connection.Request("GET", "/next");
         using var next = ex.Connection.GetResponse();
         Assert.Equal("ok"u8.ToArray(), next.Read());
+    }
+
+    [Theory]
+    [MemberData(nameof(Splits.All), MemberType = typeof(Splits))]
+    public void ManyTrailerLines_HttpException(ReadSplit split)
+    {
+        // gh-150743: at most 100 trailer lines (HttpConnectionLimits.MaxTrailerLines).
+        var trailers = string.Concat(Enumerable.Range(0, 500).Select(i => $"T{i}: v\r\n"));
+        using var ex = Exchange.Begin("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n" + trailers + "\r\n" + Fixtures.Ok, split);
+        var e = Assert.Throws<HttpException>(() => ex.Response.Read());
+        Assert.Equal("got more than 100 trailer lines", e.Message);
     }
 }

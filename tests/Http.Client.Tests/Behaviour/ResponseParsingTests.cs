@@ -100,7 +100,7 @@ public class ResponseParsingTests
     public void Headers_ParsingSemantics(ReadSplit split)
     {
         using var ex = Exchange.Begin(
-            "HTTP/1.1 200 OK\r\nA: b\rC: d\r\nTrail:   3  \r\nFold: 1\r\n  cont\r\n\tcont2\r\nMixed-Case: v1\r\nmixed-case: v2\r\nContent-Length: 0\r\n\r\n", split);
+            "HTTP/1.1 200 OK\r\nA: b\r\nC: d\r\nTrail:   3  \r\nFold: 1\r\n  cont\r\n\tcont2\r\nMixed-Case: v1\r\nmixed-case: v2\r\nContent-Length: 0\r\n\r\n", split);
         var r = ex.Response;
         Assert.Equal("b", r.GetHeader("A"));
         Assert.Equal("d", r.GetHeader("C"));
@@ -110,6 +110,51 @@ public class ResponseParsingTests
         Assert.Equal("v1, v2", r.GetHeader("mixed-case"));
         var names = r.GetHeaders().Select(h => h.Key).ToArray();
         Assert.Equal(new[] { "A", "C", "Trail", "Fold", "Mixed-Case", "mixed-case", "Content-Length" }, names);
+    }
+
+    public static IEnumerable<object[]> BareCrHeads => With(
+        new object[] { "HTTP/1.1 200 OK\rX\r\nContent-Length: 0\r\n\r\n", typeof(BadStatusLineException) },
+        new object[] { "HTTP/1.1 200 OK\r\nA: b\rC: d\r\nContent-Length: 0\r\n\r\n", typeof(HttpException) },
+        new object[] { "HTTP/1.1 200 OK\r\nA: b\r\r\nContent-Length: 0\r\n\r\n", typeof(HttpException) },
+        new object[] { "HTTP/1.1 100 Continue\r\nA\rB: c\r\n\r\nHTTP/1.1 200 OK\r\n\r\n", typeof(HttpException) });
+
+    [Theory]
+    [Trait("Deviation", "34")]
+    [MemberData(nameof(BareCrHeads))]
+    public void Head_BareCr_IsAnError_ConnectionClosed(string script, Type expected, ReadSplit split)
+    {
+        using var ex = Exchange.Open(script, split);
+        Exception e = Assert.ThrowsAny<HttpException>(() => ex.GetResponse());
+        Assert.Equal(expected, e.GetType());
+        Assert.True(ex.Transport.IsDisposed);
+    }
+
+    [Theory]
+    [Trait("Deviation", "34")]
+    [MemberData(nameof(Splits.All), MemberType = typeof(Splits))]
+    public void Head_BareLf_Accepted(ReadSplit split)
+    {
+        using var ex = Exchange.Begin("HTTP/1.1 200 OK\nA: b\nContent-Length: 2\n\nok", split);
+        Assert.Equal("b", ex.Response.GetHeader("A"));
+        Assert.Equal("ok"u8.ToArray(), ex.Response.Read());
+    }
+
+    public static IEnumerable<object[]> BadContentLengths => With(
+        new object[] { "Content-Length: abc\r\n", "invalid Content-Length: 'abc'" },
+        new object[] { "Content-Length: +3\r\n", "invalid Content-Length: '+3'" },
+        new object[] { "Content-Length: 1_0\r\n", "invalid Content-Length: '1_0'" },
+        new object[] { "Content-Length: 2\r\nContent-Length: 5\r\n", "conflicting Content-Length values: 2, 5" },
+        new object[] { "Content-Length: 2, 3\r\n", "conflicting Content-Length values: 2, 3" });
+
+    [Theory]
+    [Trait("Deviation", "31")]
+    [MemberData(nameof(BadContentLengths))]
+    public void ContentLength_NotDigitsOrConflicting_IsAnError(string fields, string message, ReadSplit split)
+    {
+        using var ex = Exchange.Open("HTTP/1.1 200 OK\r\n" + fields + "\r\nabcde", split);
+        var e = Assert.Throws<HttpException>(() => ex.GetResponse());
+        Assert.Equal(message, e.Message);
+        Assert.True(ex.Transport.IsDisposed);
     }
 
     [Theory]
@@ -134,13 +179,14 @@ public class ResponseParsingTests
         new object[] { "HTTP/1.1 200 OK\r\n\r\nto the end", "GET", true, "to the end" },
         new object[] { "HTTP/1.1 200 OK\r\nTransfer-Encoding: CHUNKED\r\n\r\n2\r\nab\r\n0\r\n\r\n", "GET", false, "ab" },
         new object[] { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked \r\n\r\n2\r\nab\r\n0\r\n\r\n", "GET", false, "ab" }, // README difference 8
-        new object[] { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 99\r\n\r\n2\r\nab\r\n0\r\n\r\n", "GET", false, "ab" },
+        new object[] { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 99\r\n\r\n2\r\nab\r\n0\r\n\r\n", "GET", true, "ab" }, // README difference 32
         new object[] { "HTTP/1.1 204 No Content\r\n\r\n", "GET", false, "" },
         new object[] { "HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n", "GET", false, "" },
         new object[] { "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n", "HEAD", false, "" },
         new object[] { "HTTP/1.1 200 OK\r\nContent-Length:  7 \r\n\r\nabcdefg", "GET", false, "abcdefg" },
-        new object[] { "HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nrest", "GET", true, "rest" },
-        new object[] { "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\nabcde", "GET", false, "ab" });
+        new object[] { "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nab", "GET", false, "ab" }, // README difference 31
+        new object[] { "HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n\r\nab", "GET", false, "ab" },
+        new object[] { "HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n", "GET", false, "" }); // README difference 30
 
     [Theory]
     [Trait("CPython-behaviour", "D5")]

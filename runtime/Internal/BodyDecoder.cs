@@ -1,0 +1,356 @@
+/*
+ * Body decoder: the framing of one response body, chosen once after the head (For), then driven on buffered bytes.
+ * No I/O, no async, no allocation. Framings: None (HEAD, 1xx, 204, 304), ContentLength, Chunked, UntilClose.
+ *
+ * Contract. Decode(buffered, endOfStream, out framing, out window) looks at the receive buffer's unconsumed bytes,
+ * steps over framing bytes (chunk-size lines, the CRLF after chunk data, trailers) and returns
+ *   - Data: after the caller drops `framing` bytes, the next `window` (> 0) bytes are body data. The caller takes
+ *     any n <= window of them and reports it with Consumed(n) (it may also read up to DataRemaining bytes of the
+ *     current frame straight from the stream into its own memory and report those the same way);
+ *   - NeedMore: drop `framing` bytes, add bytes, call again (the decoder remembers how far it searched a line);
+ *   - Finished: the last chunk and its trailers were just read: the body is complete and the bytes after it belong
+ *     to the next response (CPython closes the "file" here);
+ *   - End: the body was already complete, has no data (None, a used-up Content-Length), or, for UntilClose, the
+ *     stream ended; or, for ContentLength, the stream ended early (then IsTruncated is true).
+ * Errors are thrown as CPython's: LineTooLongException ("chunk size", "trailer line"), IncompleteReadException with
+ * no partial bytes (a chunked body cut short or a chunk-size line that does not parse; the caller adds the bytes it
+ * read), HttpException for counts. LostSync is set when the error leaves the stream at an unknown position in a way
+ * CPython answers by closing the connection.
+ */
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+
+namespace Http.Client.Internal
+{
+    internal enum BodyStatus
+    {
+        Data,
+        NeedMore,
+        Finished,
+        End,
+    }
+
+    /// <summary>Where a chunked body's decoder stands (SocketsHttpHandler's ParsingState, h11's ChunkedReader).</summary>
+    internal enum ChunkState : byte
+    {
+        SizeLine,
+        Data,
+        DataCrlf,
+        Trailers,
+        Done,
+    }
+
+    /// <summary>One body's framing and position (see the contract at the top of this file). A mutable struct: keep it in one field.</summary>
+    internal struct BodyDecoder
+    {
+        private readonly Framing _framing;
+        private readonly HttpConnectionLimits _limits;
+        private ChunkState _chunk;
+        private bool _endOfStream;
+        private int _scanned;
+        private int _trailerLines;
+        private int _trailerBytes;
+        private long _remaining;
+
+        private BodyDecoder(Framing framing, long remaining, HttpConnectionLimits limits)
+        {
+            _framing = framing;
+            _remaining = remaining;
+            _limits = limits;
+            _chunk = ChunkState.SizeLine;
+            _endOfStream = false;
+            _scanned = _trailerLines = _trailerBytes = 0;
+            LostSync = false;
+        }
+
+        private enum Framing : byte
+        {
+            None,
+            ContentLength,
+            Chunked,
+            UntilClose,
+        }
+
+        /// <summary>CPython's <c>length</c>: the Content-Length bytes left (0 for no body), null when unknown (chunked, until close).</summary>
+        public readonly long? Length => _framing == Framing.ContentLength ? _remaining : _framing == Framing.None ? 0 : null;
+
+        /// <summary>The line limit for chunk-size and trailer lines (the receive buffer must hold one such line).</summary>
+        public readonly int MaxLineLength => _limits.MaxLineLength;
+
+        /// <summary>True when readinto fills the caller's buffer across frames (chunked, as CPython's <c>_readinto_chunked</c>; README difference 14).</summary>
+        public readonly bool FillsAcrossFrames => _framing == Framing.Chunked;
+
+        /// <summary>True when the stream ended before the declared Content-Length.</summary>
+        public readonly bool IsTruncated => _framing == Framing.ContentLength && _remaining > 0 && _endOfStream;
+
+        /// <summary>Set with an error after which CPython closes the connection (protocol synchronisation lost).</summary>
+        public bool LostSync { get; private set; }
+
+        /// <summary>Bytes of the current frame the caller may read straight from the stream; 0 when framing bytes come first.</summary>
+        public readonly long DataRemaining => _framing switch
+        {
+            Framing.ContentLength => _remaining,
+            Framing.UntilClose => _endOfStream ? 0 : long.MaxValue,
+            Framing.Chunked => _chunk == ChunkState.Data ? _remaining : 0,
+            _ => 0,
+        };
+
+        /// <summary>
+        /// Chooses the framing once, after the head, as CPython's begin() with RFC 9112 section 6.3's strict rules (README
+        /// differences 30-32): no body for HEAD, 1xx, 204 and 304 whatever the fields say; chunked when
+        /// Transfer-Encoding says so (README difference 8), and then a Content-Length beside it is ignored but the
+        /// connection is not reused; else the Content-Length (1*DIGIT, every field and list element agreeing); else
+        /// until close.
+        /// </summary>
+        /// <param name="status">The final status.</param>
+        /// <param name="version">10 or 11.</param>
+        /// <param name="isHead">The request was HEAD.</param>
+        /// <param name="headers">The response headers.</param>
+        /// <param name="limits">Bounds for chunk-size and trailer lines.</param>
+        /// <param name="willClose">CPython's will_close: the connection ends with this response.</param>
+        /// <exception cref="HttpException">An invalid or conflicting Content-Length.</exception>
+        public static BodyDecoder For(int status, int version, bool isHead, HttpMessage headers, HttpConnectionLimits limits, out bool willClose)
+        {
+            willClose = WillClose(version, headers);
+            if (status == 204 || status == 304 || (status >= 100 && status < 200) || isHead)
+            {
+                return new BodyDecoder(Framing.None, 0, limits);
+            }
+            string? transferEncoding = headers.Get(HeaderNames.TransferEncoding);
+            if (transferEncoding is not null && Ascii.EqualsIgnoreCase(transferEncoding.AsSpan().Trim(" \t"), "chunked"))
+            {
+                willClose |= headers.Contains(HeaderNames.ContentLength); // a message framed two ways: never reuse the connection
+                return new BodyDecoder(Framing.Chunked, 0, limits);
+            }
+            bool hasLength = false;
+            long? length = null;
+            foreach (KeyValuePair<string, string> field in headers)
+            {
+                if (field.Key.Equals(HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase))
+                {
+                    foreach (Range element in field.Value.AsSpan().Split(','))
+                    {
+                        long? value = ParseContentLength(field.Value.AsSpan(element));
+                        if (hasLength && value != length)
+                        {
+                            throw new HttpException("conflicting Content-Length values: " + headers.GetJoined(HeaderNames.ContentLength));
+                        }
+                        hasLength = true;
+                        length = value;
+                    }
+                }
+            }
+            if (length is long known)
+            {
+                return new BodyDecoder(known == 0 ? Framing.None : Framing.ContentLength, known, limits);
+            }
+            willClose = true;
+            return new BodyDecoder(Framing.UntilClose, 0, limits);
+        }
+
+        public BodyStatus Decode(ReadOnlySpan<byte> buffered, bool endOfStream, out int framing, out int window)
+        {
+            framing = 0;
+            window = 0;
+            switch (_framing)
+            {
+                case Framing.ContentLength when _remaining > 0:
+                case Framing.UntilClose when !_endOfStream:
+                    if (buffered.IsEmpty)
+                    {
+                        _endOfStream = endOfStream;
+                        return endOfStream ? BodyStatus.End : BodyStatus.NeedMore;
+                    }
+                    window = (int)Math.Min(buffered.Length, _remaining > 0 ? _remaining : int.MaxValue);
+                    return BodyStatus.Data;
+                case Framing.Chunked:
+                    return DecodeChunked(buffered, endOfStream, ref framing, ref window);
+                default:
+                    return BodyStatus.End;
+            }
+        }
+
+        /// <summary>The caller took <paramref name="count"/> bytes of the current frame's data.</summary>
+        public void Consumed(int count)
+        {
+            if (_framing == Framing.UntilClose)
+            {
+                return;
+            }
+            _remaining -= count;
+            if (_remaining == 0 && _framing == Framing.Chunked)
+            {
+                _chunk = ChunkState.DataCrlf;
+            }
+        }
+
+        /// <summary>The stream ended where the caller read straight from it.</summary>
+        public void EndOfStream() => _endOfStream = true;
+
+        /// <summary>
+        /// One Content-Length value: 1*DIGIT with optional spaces/tabs around it (README difference 31; CPython takes
+        /// whatever Python's int() takes). Null when it is beyond Int64 (README difference 25: the body is then read
+        /// to the end).
+        /// </summary>
+        /// <exception cref="HttpException">Not 1*DIGIT.</exception>
+        internal static long? ParseContentLength(ReadOnlySpan<char> text)
+        {
+            ReadOnlySpan<char> digits = text.Trim(" \t");
+            if (digits.IsEmpty || digits.IndexOfAnyExceptInRange('0', '9') >= 0)
+            {
+                throw new HttpException("invalid Content-Length: " + PythonRepr.String(text.ToString()));
+            }
+            return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out long value) ? value : null;
+        }
+
+        /// <summary>
+        /// README difference 10: hex digits with optional spaces/tabs around them, then optional <c>;extensions</c>;
+        /// null when the line does not parse (or overflows Int64).
+        /// </summary>
+        internal static long? ParseChunkSize(ReadOnlySpan<byte> line)
+        {
+            int semicolon = line.IndexOf((byte)';');
+            if (semicolon >= 0)
+            {
+                line = line.Slice(0, semicolon);
+            }
+            line = line.Trim(" \t\r\n"u8);
+            if (line.IsEmpty)
+            {
+                return null;
+            }
+            long value = 0;
+            foreach (byte b in line)
+            {
+                int digit = HexConverter(b);
+                if (digit < 0 || value > (long.MaxValue >> 4))
+                {
+                    return null;
+                }
+                value = (value << 4) | (long)digit;
+            }
+            return value;
+        }
+
+        private static int HexConverter(byte b) =>
+            b >= '0' && b <= '9' ? b - '0' : b >= 'a' && b <= 'f' ? b - 'a' + 10 : b >= 'A' && b <= 'F' ? b - 'A' + 10 : -1;
+
+        /// <summary>CPython's _check_close.</summary>
+        private static bool WillClose(int version, HttpMessage headers)
+        {
+            string? connection = headers.Get(HeaderNames.Connection);
+            if (version == 11)
+            {
+                return connection is not null && connection.Contains("close", StringComparison.OrdinalIgnoreCase);
+            }
+            if (!string.IsNullOrEmpty(headers.Get(HeaderNames.KeepAlive))
+                || (connection is not null && connection.Contains("keep-alive", StringComparison.OrdinalIgnoreCase)))
+            {
+                return false;
+            }
+            string? proxyConnection = headers.Get(HeaderNames.ProxyConnection);
+            return !(proxyConnection is not null && proxyConnection.Contains("keep-alive", StringComparison.OrdinalIgnoreCase));
+        }
+
+        /// <summary>gh-150743: at most so many trailer lines, and bytes, after the last chunk.</summary>
+        private void CountTrailer(int length)
+        {
+            _trailerBytes += length;
+            if (++_trailerLines > _limits.MaxTrailerLines)
+            {
+                throw new HttpException($"got more than {_limits.MaxTrailerLines} trailer lines");
+            }
+            if (_trailerBytes > _limits.MaxTrailerBytes)
+            {
+                throw new HttpException($"got more than {_limits.MaxTrailerBytes} bytes of trailers");
+            }
+        }
+
+        private BodyStatus DecodeChunked(ReadOnlySpan<byte> buffered, bool endOfStream, ref int framing, ref int window)
+        {
+            while (true)
+            {
+                ReadOnlySpan<byte> rest = buffered.Slice(framing);
+                switch (_chunk)
+                {
+                    case ChunkState.SizeLine:
+                    {
+                        int length = ResponseHeadDecoder.FindLine(rest, ref _scanned, endOfStream, _limits.MaxLineLength, "chunk size");
+                        if (length < 0)
+                        {
+                            return BodyStatus.NeedMore;
+                        }
+                        ReadOnlySpan<byte> line = rest.Slice(0, length);
+                        int semicolon = line.IndexOf((byte)';');
+                        if (semicolon >= 0 && line.Slice(semicolon + 1).TrimEnd("\r\n"u8).Length > _limits.MaxChunkExtensionBytes)
+                        {
+                            throw new LineTooLongException("chunk size");
+                        }
+                        long? size = ParseChunkSize(line);
+                        if (size is null)
+                        {
+                            LostSync = true;
+                            throw new IncompleteReadException(Array.Empty<byte>());
+                        }
+                        framing += length;
+                        _remaining = size.Value;
+                        _chunk = size == 0 ? ChunkState.Trailers : ChunkState.Data;
+                        break;
+                    }
+                    case ChunkState.Data:
+                        if (rest.IsEmpty)
+                        {
+                            if (endOfStream)
+                            {
+                                throw new IncompleteReadException(Array.Empty<byte>());
+                            }
+                            return BodyStatus.NeedMore;
+                        }
+                        window = (int)Math.Min(rest.Length, _remaining);
+                        return BodyStatus.Data;
+                    case ChunkState.DataCrlf:
+                    {
+                        // README difference 33: CRLF (or a bare LF) must follow the chunk data; CPython discards two bytes unchecked.
+                        int ending = rest.IsEmpty ? 0 : rest[0] == '\n' ? 1 : rest.Length < 2 ? 0 : rest[0] == '\r' && rest[1] == '\n' ? 2 : -1;
+                        if (ending < 0)
+                        {
+                            LostSync = true;
+                            throw new IncompleteReadException(Array.Empty<byte>());
+                        }
+                        if (ending == 0)
+                        {
+                            if (endOfStream)
+                            {
+                                throw new IncompleteReadException(Array.Empty<byte>(), 2 - rest.Length);
+                            }
+                            return BodyStatus.NeedMore;
+                        }
+                        framing += ending;
+                        _chunk = ChunkState.SizeLine;
+                        break;
+                    }
+                    case ChunkState.Trailers:
+                    {
+                        int length = ResponseHeadDecoder.FindLine(rest, ref _scanned, endOfStream, _limits.MaxLineLength, "trailer line");
+                        if (length < 0)
+                        {
+                            return BodyStatus.NeedMore;
+                        }
+                        framing += length;
+                        if (length == 0 || ResponseHeadDecoder.IsBlankLine(rest.Slice(0, length)))
+                        {
+                            _chunk = ChunkState.Done;
+                            return BodyStatus.Finished;
+                        }
+                        CountTrailer(length);
+                        break;
+                    }
+                    default:
+                        return BodyStatus.End;
+                }
+            }
+        }
+    }
+}

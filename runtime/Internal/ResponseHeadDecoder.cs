@@ -1,0 +1,335 @@
+/*
+ * Response head decoder: bytes in, a parsed head out. No I/O, no async, no allocation beyond the head's own strings.
+ *
+ * Contract. Decode(buffered, endOfStream, out consumed) reads whole lines from the start of `buffered` (the
+ * receive buffer's unconsumed bytes): the status line, the header block, and each `100 Continue` response that
+ * precedes the final one (in tunnel mode: the proxy's reply to CONNECT, whose headers are read whatever its status).
+ * It returns
+ *   - Done: the head is complete; `consumed` bytes belong to it and the body starts right after them;
+ *   - NeedMore: the buffer ends inside a line. Drop `consumed` bytes (whole lines already parsed), add bytes, call
+ *     again. The decoder remembers how far it searched, so a head that arrives byte by byte is searched once.
+ * With endOfStream set, an unterminated last line counts as a line and an empty one as the end (CPython's readline
+ * at EOF). Errors are thrown as the exception CPython raises for the case: RemoteDisconnectedException (nothing
+ * before EOF), BadStatusLineException, UnknownProtocolException, LineTooLongException, HttpException (counts).
+ * The whole head is parsed in one call when it is buffered: one vectorised search for LF per line, known header names
+ * through the generated HeaderNames table, field strings reused from the previous response when the bytes repeat.
+ */
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+
+namespace Http.Client.Internal
+{
+    /// <summary>What <see cref="ResponseHeadDecoder.Decode"/> reached.</summary>
+    internal enum HeadStatus
+    {
+        NeedMore,
+        Done,
+    }
+
+    /// <summary>The resumable response-head parser (see the contract at the top of this file). A mutable struct: keep it in one local.</summary>
+    internal struct ResponseHeadDecoder
+    {
+        private static ReadOnlySpan<byte> HttpPrefix => "HTTP/"u8;
+
+        private readonly HttpConnectionLimits _limits;
+        private readonly bool _tunnel;
+        private readonly TextWriter? _debug;
+        private readonly HttpMessage? _previous;
+        private State _state;
+        private int _scanned;
+        private int _lines;
+        private int _blockBytes;
+        private int _interim;
+        private HeaderBlockParser _parser;
+        private List<byte[]>? _skippedLines;
+
+        /// <param name="limits">Line, count and byte bounds.</param>
+        /// <param name="tunnel">Decode a CONNECT reply: no interim responses, no version check.</param>
+        /// <param name="debug">Where CPython's debug lines go (null: none).</param>
+        /// <param name="previous">The previous response's headers on this connection, whose strings are reused.</param>
+        public ResponseHeadDecoder(HttpConnectionLimits limits, bool tunnel, TextWriter? debug, HttpMessage? previous)
+        {
+            _limits = limits;
+            _tunnel = tunnel;
+            _debug = debug;
+            _previous = previous;
+            _state = State.StatusLine;
+            _scanned = _lines = _blockBytes = _interim = 0;
+            _parser = default;
+            _skippedLines = null;
+            Status = 0;
+            Reason = "";
+            VersionText = "";
+            Version = 0;
+            Headers = null;
+        }
+
+        private enum State : byte
+        {
+            StatusLine,
+            InterimHeaders,
+            Headers,
+            Done,
+        }
+
+        public int Status { get; private set; }
+
+        public string Reason { get; private set; }
+
+        /// <summary>The version token as sent, e.g. <c>HTTP/1.1</c>.</summary>
+        public string VersionText { get; private set; }
+
+        /// <summary>10 or 11 (0 in tunnel mode, which does not check the version).</summary>
+        public int Version { get; private set; }
+
+        /// <summary>The final header block (null until the head is decoded).</summary>
+        public HttpMessage? Headers { get; private set; }
+
+        public HeadStatus Decode(ReadOnlySpan<byte> buffered, bool endOfStream, out int consumed)
+        {
+            consumed = 0;
+            int maxLine = _limits.MaxLineLength;
+            while (_state != State.Done)
+            {
+                ReadOnlySpan<byte> rest = buffered.Slice(consumed);
+                int length = FindLine(rest, ref _scanned, endOfStream, maxLine, LineType);
+                if (length < 0)
+                {
+                    return HeadStatus.NeedMore;
+                }
+                consumed += length;
+                OnLine(rest.Slice(0, length));
+            }
+            return HeadStatus.Done;
+        }
+
+        /// <summary>
+        /// The length of the line at the start of <paramref name="rest"/> (through LF; at the end of the stream, whatever
+        /// is left, as CPython's readline), or -1 when more bytes are needed; <paramref name="scanned"/> keeps how far an
+        /// unfinished line was searched. A line longer than <paramref name="maxLine"/> throws LineTooLong.
+        /// </summary>
+        public static int FindLine(ReadOnlySpan<byte> rest, ref int scanned, bool endOfStream, int maxLine, string lineType)
+        {
+            int searchEnd = Math.Min(rest.Length, maxLine + 1);
+            int newline = scanned < searchEnd ? rest.Slice(scanned, searchEnd - scanned).IndexOf((byte)'\n') : -1;
+            int length;
+            if (newline >= 0)
+            {
+                length = scanned + newline + 1;
+            }
+            else if (rest.Length > maxLine)
+            {
+                throw new LineTooLongException(lineType);
+            }
+            else if (endOfStream)
+            {
+                length = rest.Length;
+            }
+            else
+            {
+                scanned = rest.Length;
+                return -1;
+            }
+            if (length > maxLine)
+            {
+                throw new LineTooLongException(lineType);
+            }
+            scanned = 0;
+            return length;
+        }
+
+        /// <summary>CPython's version mapping: HTTP/1.0 and HTTP/0.9 are 10, other HTTP/1.x are 11, else 0 (unknown).</summary>
+        public static int MapVersion(string version) =>
+            version == "HTTP/1.0" || version == "HTTP/0.9" ? 10 : version.StartsWith("HTTP/1.", StringComparison.Ordinal) ? 11 : 0;
+
+        public static bool IsBlankLine(ReadOnlySpan<byte> line) =>
+            (line.Length == 1 && line[0] == '\n') || (line.Length == 2 && line[0] == '\r' && line[1] == '\n');
+
+        /// <summary>Python whitespace (str.split()) for a latin-1 byte.</summary>
+        public static bool IsWhitespace(byte b) =>
+            b == ' ' || (b >= '\t' && b <= '\r') || (b >= 0x1c && b <= 0x1f) || b == 0x85 || b == 0xa0;
+
+        /// <summary>
+        /// Parses a status line as CPython's _read_status (split on whitespace into at most three parts), with README
+        /// difference 9: the status is exactly three digits 100..999.
+        /// </summary>
+        public static (string Version, int Status, string Reason) ParseStatusLine(ReadOnlySpan<byte> line)
+        {
+            int position = SkipWhitespace(line, 0);
+            int versionStart = position;
+            position = SkipToken(line, position);
+            ReadOnlySpan<byte> version = line.Slice(versionStart, position - versionStart);
+            position = SkipWhitespace(line, position);
+            int statusStart = position;
+            position = SkipToken(line, position);
+            ReadOnlySpan<byte> status = line.Slice(statusStart, position - statusStart);
+            if (!version.StartsWith(HttpPrefix) || status.Length != 3
+                || !char.IsAsciiDigit((char)status[0]) || !char.IsAsciiDigit((char)status[1]) || !char.IsAsciiDigit((char)status[2])
+                || status[0] == '0')
+            {
+                throw new BadStatusLineException(Encoding.Latin1.GetString(line));
+            }
+            int code = (status[0] - '0') * 100 + (status[1] - '0') * 10 + (status[2] - '0');
+            position = SkipWhitespace(line, position);
+            int reasonEnd = line.Length;
+            while (reasonEnd > position && IsWhitespace(line[reasonEnd - 1]))
+            {
+                reasonEnd--;
+            }
+            return (VersionString(version), code, ReasonString(code, line.Slice(position, reasonEnd - position)));
+        }
+
+        private readonly string LineType => _state == State.StatusLine ? "status line" : "header line";
+
+        /// <summary>A CR that does not end the line (README difference 34; a bare LF ending stays accepted, as CPython does).</summary>
+        private static bool HasBareCR(ReadOnlySpan<byte> line)
+        {
+            int end = line.Length;
+            if (end > 0 && line[end - 1] == '\n')
+            {
+                end--;
+            }
+            if (end > 0 && line[end - 1] == '\r')
+            {
+                end--;
+            }
+            return line.Slice(0, end).Contains((byte)'\r');
+        }
+
+        private void OnLine(ReadOnlySpan<byte> line)
+        {
+            if (HasBareCR(line))
+            {
+                throw _state == State.StatusLine
+                    ? new BadStatusLineException(Encoding.Latin1.GetString(line))
+                    : new HttpException("bare CR in a response header line");
+            }
+            if (_state == State.StatusLine)
+            {
+                OnStatusLine(line);
+                return;
+            }
+            _blockBytes += line.Length;
+            if (++_lines > _limits.MaxHeaders)
+            {
+                throw new HttpException($"got more than {_limits.MaxHeaders} headers");
+            }
+            if (_blockBytes > _limits.MaxHeaderBytes)
+            {
+                throw new HttpException($"got more than {_limits.MaxHeaderBytes} bytes of headers");
+            }
+            bool end = line.IsEmpty || IsBlankLine(line);
+            if (_state == State.InterimHeaders)
+            {
+                if (!end)
+                {
+                    _skippedLines?.Add(line.ToArray());
+                    return;
+                }
+                _skippedLines?.Add(line.ToArray());
+                _debug?.WriteLine("headers: " + PythonRepr.BytesList(_skippedLines!));
+                _state = State.StatusLine;
+                return;
+            }
+            if (end)
+            {
+                _parser.Finish();
+                _state = State.Done;
+                if (_debug is not null && !_tunnel)
+                {
+                    foreach (KeyValuePair<string, string> header in Headers!)
+                    {
+                        _debug.WriteLine("header: " + header.Key + ": " + header.Value);
+                    }
+                }
+                return;
+            }
+            if (_tunnel)
+            {
+                _debug?.WriteLine("header: " + Encoding.Latin1.GetString(line));
+            }
+            if (!_parser.Stopped)
+            {
+                _parser.FeedRawLine(line);
+            }
+        }
+
+        private void OnStatusLine(ReadOnlySpan<byte> line)
+        {
+            if (!_tunnel)
+            {
+                _debug?.WriteLine("reply: " + PythonRepr.String(Encoding.Latin1.GetString(line)));
+            }
+            if (line.IsEmpty)
+            {
+                throw new RemoteDisconnectedException("Remote end closed connection without response");
+            }
+            (string version, int status, string reason) = ParseStatusLine(line);
+            VersionText = version;
+            Status = status;
+            Reason = reason;
+            _lines = 0;
+            _blockBytes = 0;
+            if (_tunnel)
+            {
+                // A proxy's reply: no interim responses, no version check; a refusal's headers are read too (CPython 3.12),
+                // so the caller's TunnelConnectionException carries them.
+            }
+            else if (status == 100)
+            {
+                if (++_interim > _limits.MaxInterimResponses)
+                {
+                    throw new HttpException($"got more than {_limits.MaxInterimResponses} interim responses");
+                }
+                _state = State.InterimHeaders;
+                _skippedLines = _debug is not null ? new List<byte[]>() : null;
+                return;
+            }
+            else
+            {
+                Version = MapVersion(version);
+                if (Version == 0)
+                {
+                    throw new UnknownProtocolException(version);
+                }
+            }
+            // Keep-alive servers repeat their header lines: start on the previous response's fields (shared, copy-on-write).
+            Headers = _previous is null ? new HttpMessage(4) : HttpMessage.StartingFrom(_previous);
+            _parser = new HeaderBlockParser(Headers, _previous);
+            _state = State.Headers;
+        }
+
+        private static int SkipWhitespace(ReadOnlySpan<byte> line, int position)
+        {
+            while (position < line.Length && IsWhitespace(line[position]))
+            {
+                position++;
+            }
+            return position;
+        }
+
+        private static int SkipToken(ReadOnlySpan<byte> line, int position)
+        {
+            while (position < line.Length && !IsWhitespace(line[position]))
+            {
+                position++;
+            }
+            return position;
+        }
+
+        private static string VersionString(ReadOnlySpan<byte> version) =>
+            version.SequenceEqual("HTTP/1.1"u8) ? "HTTP/1.1" : version.SequenceEqual("HTTP/1.0"u8) ? "HTTP/1.0" : Encoding.Latin1.GetString(version);
+
+        private static string ReasonString(int code, ReadOnlySpan<byte> reason)
+        {
+            if (reason.IsEmpty)
+            {
+                return "";
+            }
+            string? known = Http.ReasonPhrases.Get(code);
+            return known is not null && known.Length == reason.Length && Ascii.Equals(reason, known) ? known : Encoding.Latin1.GetString(reason);
+        }
+    }
+}
