@@ -12,7 +12,7 @@ namespace Http.Client.Generator
         /// <summary>Highest TCP port; the runtime rejects anything above (CPython: "port out of range").</summary>
         private const int MaxPort = 65535;
 
-        /// <summary>Method (behavior.md C13, README difference 30): no C0 control character or DEL; ASCII only.</summary>
+        /// <summary>Method (behavior.md C13, docs/differences.md #30): no C0 control character or DEL; ASCII only.</summary>
         public static string? CheckMethod(string method)
         {
             for (int i = 0; i < method.Length; i++)
@@ -75,7 +75,7 @@ namespace Http.Client.Generator
             => port < 0 || port > MaxPort ? $"port out of range: {port} (must be 0-{MaxPort})" : null;
 
         /// <summary>
-        /// Header name (C14, README difference 30): ASCII; not empty; the first character is not ':' or a space; no
+        /// Header name (C14, docs/differences.md #30): ASCII; not empty; the first character is not ':' or a space; no
         /// ':' or control character (C0, DEL) anywhere.
         /// </summary>
         public static string? CheckHeaderName(string name)
@@ -110,7 +110,7 @@ namespace Http.Client.Generator
         }
 
         /// <summary>
-        /// Header value (C14, README difference 30): ISO-8859-1 only; no control character but HTAB, CR and LF; an LF
+        /// Header value (C14, docs/differences.md #30): ISO-8859-1 only; no control character but HTAB, CR and LF; an LF
         /// must be followed by space or tab, a CR by space, tab or LF (so only folded continuation lines pass; a bare
         /// line break would inject a header).
         /// </summary>

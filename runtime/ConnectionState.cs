@@ -62,14 +62,14 @@ namespace Http.Client
             // state                         operation                                      next state (or refusal)                         notes
             (ConnectionState.Idle,           ConnectionOp.PutRequest)                       => ConnectionState.RequestStarted,           // a finished pending response is forgotten first
             (_,                              ConnectionOp.PutRequest)                       => throw new CannotSendRequestException(StateName),
-            (ConnectionState.RequestStarted, ConnectionOp.PutHeader)                        => ConnectionState.RequestStarted,           // an invalid header buffers nothing (README difference 1)
-            (ConnectionState.RequestStarted, ConnectionOp.EndHeaders)                       => ConnectionState.RequestSent,              // then head (+ body) written; a failed write keeps RequestSent (README difference 3)
+            (ConnectionState.RequestStarted, ConnectionOp.PutHeader)                        => ConnectionState.RequestStarted,           // an invalid header buffers nothing (docs/differences.md #1)
+            (ConnectionState.RequestStarted, ConnectionOp.EndHeaders)                       => ConnectionState.RequestSent,              // then head (+ body) written; a failed write keeps RequestSent (docs/differences.md #3)
             (_,                              ConnectionOp.PutHeader or ConnectionOp.EndHeaders) => throw new CannotSendHeaderException(StateName),
             (ConnectionState.RequestSent,    ConnectionOp.GetResponse) when _pendingResponse is null => ConnectionState.RequestSent,
             (_,                              ConnectionOp.GetResponse)                      => throw new ResponseNotReadyException(StateName),
             (ConnectionState.RequestSent,    ConnectionOp.ResponseHeadRead)                 => ConnectionState.Idle,                     // a will-close response takes the transport
-            (_,                              ConnectionOp.Reject)                           => ConnectionState.Idle,                     // invalid input or failed auto-open (README difference 1, 2; CPython sticks)
-            (_,                              ConnectionOp.Close)                            => ConnectionState.Idle,                     // transport and pending response closed (README difference 4, 5)
+            (_,                              ConnectionOp.Reject)                           => ConnectionState.Idle,                     // invalid input or failed auto-open (docs/differences.md #1, 2; CPython sticks)
+            (_,                              ConnectionOp.Close)                            => ConnectionState.Idle,                     // transport and pending response closed (docs/differences.md #4, 5)
             _ => throw new ArgumentOutOfRangeException(nameof(op)),
         };
 

@@ -158,7 +158,7 @@ namespace Http.Client
         }
 
         /// <summary>
-        /// The CONNECT exchange (README difference 12: HTTP/1.1 with a Host header, IPv6 bracketed without its zone id), one
+        /// The CONNECT exchange (docs/differences.md #12: HTTP/1.1 with a Host header, IPv6 bracketed without its zone id), one
         /// write; a reply other than 200 closes the transport and throws <see cref="TunnelConnectionException"/>
         /// ("Tunnel connection failed: 407 Proxy Authentication Required").
         /// </summary>

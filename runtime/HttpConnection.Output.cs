@@ -74,7 +74,7 @@ namespace Http.Client
             return string.Concat(host.AsSpan(0, percent), "]");
         }
 
-        /// <summary>Opens the transport if there is none (auto-open). A failure leaves the state Idle (README difference 2).</summary>
+        /// <summary>Opens the transport if there is none (auto-open). A failure leaves the state Idle (docs/differences.md #2).</summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask EnsureOpenCore(bool async, CancellationToken cancellationToken)
         {
@@ -141,7 +141,7 @@ namespace Http.Client
             }
             catch (Exception e) when (IsAbort(e) || e is not IOException)
             {
-                // A timeout or cancellation (README difference 4), or a failing body source (the request is cut short):
+                // A timeout or cancellation (docs/differences.md #4), or a failing body source (the request is cut short):
                 // the transport cannot carry another request.
                 EndRequestTelemetry(0, e);
                 Close();

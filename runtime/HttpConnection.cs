@@ -404,7 +404,7 @@ namespace Http.Client
         /// <summary>The last response's headers: the next response reuses their strings and array when it repeats them.</summary>
         internal HttpMessage? PreviousHeaders { get; set; }
 
-        /// <summary>Called by a response whose read timed out or was cancelled: the connection closes (README difference 4).</summary>
+        /// <summary>Called by a response whose read timed out or was cancelled: the connection closes (docs/differences.md #4).</summary>
         internal void OnResponseAborted(Transport transport)
         {
             if (ReferenceEquals(_transport, transport))
@@ -546,7 +546,7 @@ namespace Http.Client
             }
             catch (Exception e)
             {
-                // CPython closes on ConnectionError; README difference 4 and 5 close on every other failure too.
+                // CPython closes on ConnectionError; docs/differences.md #4 and 5 close on every other failure too.
                 EndRequestTelemetry(0, e);
                 response?.Close();
                 Close();

@@ -161,7 +161,7 @@ namespace Http.Client
 
         /// <summary>
         /// Reads into <paramref name="destination"/> until it is full (or, unless <paramref name="untilFull"/>, after
-        /// the first step) or the body has no more data. README difference 7: an IncompleteRead carries every byte read.
+        /// the first step) or the body has no more data. docs/differences.md #7: an IncompleteRead carries every byte read.
         /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<int> FillCore(bool async, Memory<byte> destination, bool untilFull, CancellationToken cancellationToken)
@@ -253,8 +253,8 @@ namespace Http.Client
 
         /// <summary>
         /// The one failure rule, run as an exception filter (so it never catches): a failed read leaves the stream
-        /// position unknown, so the transport closes (later reads see the end; README difference 24); a timeout or
-        /// cancellation also closes the response and the connection (README difference 4); an error after which CPython
+        /// position unknown, so the transport closes (later reads see the end; docs/differences.md #24); a timeout or
+        /// cancellation also closes the response and the connection (docs/differences.md #4); an error after which CPython
         /// closes the connection ends the body.
         /// </summary>
         private bool OnReadFailure(Exception e)

@@ -308,7 +308,7 @@ namespace Http.Client
         {
             if (amount < 0)
             {
-                return await ReadAllCore(async, cancellationToken).ConfigureAwait(false); // README difference 11
+                return await ReadAllCore(async, cancellationToken).ConfigureAwait(false); // docs/differences.md #11
             }
             if (_transport is null)
             {
@@ -379,7 +379,7 @@ namespace Http.Client
             {
                 return Array.Empty<byte>(); // peek does not report protocol errors, as CPython
             }
-            // README difference 6: never beyond this body (CPython's peek may show the next response).
+            // docs/differences.md #6: never beyond this body (CPython's peek may show the next response).
             return window == 0 ? Array.Empty<byte>() : _transport!.BufferedSpan.Slice(0, window).ToArray();
         }
 

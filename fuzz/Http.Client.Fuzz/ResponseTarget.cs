@@ -369,7 +369,7 @@ public static class ResponseTarget
         got >= 0 && got <= limit ? got : throw new FuzzFindingException($"{api} into {limit} bytes returned {got}");
 
     /// <summary>
-    /// The documented failures (README "Errors"): an <see cref="HttpException"/> (an <see cref="IOException"/>) or
+    /// The documented failures (docs/usage.md "Errors"): an <see cref="HttpException"/> (an <see cref="IOException"/>) or
     /// another <see cref="IOException"/>, with a message. An in-memory transport never times out or cancels.
     /// </summary>
     private static void CheckDocumented(Exception e, Case c)

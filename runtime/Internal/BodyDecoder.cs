@@ -79,7 +79,7 @@ namespace Http.Client.Internal
         /// <summary>The line limit for chunk-size and trailer lines (the receive buffer must hold one such line).</summary>
         public readonly int MaxLineLength => _limits.MaxLineLength;
 
-        /// <summary>True when readinto fills the caller's buffer across frames (chunked, as CPython's <c>_readinto_chunked</c>; README difference 14).</summary>
+        /// <summary>True when readinto fills the caller's buffer across frames (chunked, as CPython's <c>_readinto_chunked</c>; docs/differences.md #14).</summary>
         public readonly bool FillsAcrossFrames => _framing == Framing.Chunked;
 
         /// <summary>True when the stream ended before the declared Content-Length.</summary>
@@ -100,7 +100,7 @@ namespace Http.Client.Internal
         /// <summary>
         /// Chooses the framing once, after the head, as CPython's begin() with RFC 9112 section 6.3's strict rules (README
         /// differences 32-34): no body for HEAD, 1xx, 204 and 304 whatever the fields say; chunked when
-        /// Transfer-Encoding says so (README difference 8), and then a Content-Length beside it is ignored but the
+        /// Transfer-Encoding says so (docs/differences.md #8), and then a Content-Length beside it is ignored but the
         /// connection is not reused; else the Content-Length (1*DIGIT, every field and list element agreeing); else
         /// until close.
         /// </summary>
@@ -190,8 +190,8 @@ namespace Http.Client.Internal
         public void EndOfStream() => _endOfStream = true;
 
         /// <summary>
-        /// One Content-Length value: 1*DIGIT with optional spaces/tabs around it (README difference 33; CPython takes
-        /// whatever Python's int() takes). Null when it is beyond Int64 (README difference 25: the body is then read
+        /// One Content-Length value: 1*DIGIT with optional spaces/tabs around it (docs/differences.md #33; CPython takes
+        /// whatever Python's int() takes). Null when it is beyond Int64 (docs/differences.md #25: the body is then read
         /// to the end).
         /// </summary>
         /// <exception cref="HttpException">Not 1*DIGIT.</exception>
@@ -206,7 +206,7 @@ namespace Http.Client.Internal
         }
 
         /// <summary>
-        /// README difference 10: hex digits with optional spaces/tabs around them, then optional <c>;extensions</c>;
+        /// docs/differences.md #10: hex digits with optional spaces/tabs around them, then optional <c>;extensions</c>;
         /// null when the line does not parse (or overflows Int64).
         /// </summary>
         internal static long? ParseChunkSize(ReadOnlySpan<byte> line)
@@ -312,7 +312,7 @@ namespace Http.Client.Internal
                         return BodyStatus.Data;
                     case ChunkState.DataCrlf:
                     {
-                        // README difference 35: CRLF (or a bare LF) must follow the chunk data; CPython discards two bytes unchecked.
+                        // docs/differences.md #35: CRLF (or a bare LF) must follow the chunk data; CPython discards two bytes unchecked.
                         int ending = rest.IsEmpty ? 0 : rest[0] == '\n' ? 1 : rest.Length < 2 ? 0 : rest[0] == '\r' && rest[1] == '\n' ? 2 : -1;
                         if (ending < 0)
                         {

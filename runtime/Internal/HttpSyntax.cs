@@ -114,14 +114,14 @@ namespace Http.Client.Internal
 
         /// <summary>
         /// CPython's <c>_is_legal_header_name</c> (<c>[^:\s][^:\r\n]*</c> as a full match on the bytes), stricter as RFC 9110
-        /// section 5.5 asks: no control character anywhere (README difference 30).
+        /// section 5.5 asks: no control character anywhere (docs/differences.md #30).
         /// </summary>
         public static bool IsLegalHeaderName(ReadOnlySpan<byte> name) =>
             !name.IsEmpty && name[0] != ' ' && name.IndexOfAny(ColonAndControls) < 0;
 
         /// <summary>
         /// CPython's <c>_is_illegal_header_value</c> (<c>\n(?![ \t])|\r(?![ \t\n])</c>: CR and LF only as part of a fold),
-        /// plus RFC 9110 section 5.5: no other control character than HTAB (README difference 30).
+        /// plus RFC 9110 section 5.5: no other control character than HTAB (docs/differences.md #30).
         /// </summary>
         public static bool IsIllegalHeaderValue(ReadOnlySpan<byte> value)
         {

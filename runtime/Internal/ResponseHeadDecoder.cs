@@ -183,7 +183,7 @@ namespace Http.Client.Internal
 
         private readonly string LineType => _state == State.StatusLine ? "status line" : "header line";
 
-        /// <summary>A CR that does not end the line (README difference 36; a bare LF ending stays accepted, as CPython does).</summary>
+        /// <summary>A CR that does not end the line (docs/differences.md #36; a bare LF ending stays accepted, as CPython does).</summary>
         private static bool HasBareCR(ReadOnlySpan<byte> line)
         {
             int end = line.Length;

@@ -9,7 +9,7 @@ namespace Http.Client.Internal
 {
     /// <summary>
     /// One open transport (socket or user stream) with the connection's single pooled receive buffer. Responses read
-    /// through it in turn, so bytes past the end of one response stay here for the next (README difference 6). Every blocking
+    /// through it in turn, so bytes past the end of one response stay here for the next (docs/differences.md #6). Every blocking
     /// call honours the connection timeout (TimeoutException). Once closed, reads behave as end of stream.
     /// </summary>
     internal sealed class Transport : IDisposable

@@ -11,7 +11,7 @@ namespace Http.Client.Hostile.Tests;
 /// <summary>
 /// Loopback servers that fail the client: resets in each part of a response, stalls, a slow drip of header bytes, and
 /// a kept-alive connection closed while idle. Each failure is typed, and the same <see cref="HttpConnection"/> then
-/// completes a request on a new transport (README "Differences" 5 and 24: a failure closes the transport).
+/// completes a request on a new transport (docs/differences.md 5 and 24: a failure closes the transport).
 /// </summary>
 public class FaultTests
 {

@@ -277,7 +277,7 @@ public class PropertyTests
     /// <summary>
     /// A control character (NUL, the other C0 controls but HTAB/CR/LF, DEL) anywhere in a method, header name or value
     /// (string or raw bytes) or URL is refused with an ArgumentException (InvalidUrlException for the URL) before a
-    /// byte is written (issue 14, RFC 9110 section 5.5; README differences 1 and 30), and the next request on the
+    /// byte is written (issue 14, RFC 9110 section 5.5; docs/differences.md #1 and 30), and the next request on the
     /// same connection goes out clean: the server's independent parser sees exactly that request next. A raw-bytes
     /// header refused by <c>PutHeader</c> leaves the request being built without it.
     /// </summary>

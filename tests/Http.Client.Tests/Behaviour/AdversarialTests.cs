@@ -29,7 +29,7 @@ public class AdversarialTests
     {
         using var ex = Exchange.Begin("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7FFFFFFFFFFFFFFF\r\nabc", split);
         var e = Assert.Throws<IncompleteReadException>(() => ex.Response.Read());
-        Assert.Equal("abc"u8.ToArray(), e.Partial); // README difference 7: the partial chunk is kept
+        Assert.Equal("abc"u8.ToArray(), e.Partial); // docs/differences.md #7: the partial chunk is kept
     }
 
     [Theory]

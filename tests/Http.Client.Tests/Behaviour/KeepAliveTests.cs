@@ -6,7 +6,7 @@ using Xunit;
 
 namespace Http.Client.Tests.Behaviour;
 
-/// <summary>Keep-alive and the shared receive buffer (behavior.md C17, README difference 6).</summary>
+/// <summary>Keep-alive and the shared receive buffer (behavior.md C17, docs/differences.md #6).</summary>
 public class KeepAliveTests
 {
     private static string Response(string body, string extraHeaders = "")

@@ -48,7 +48,7 @@ public class LoopbackTests
         using var refusing = new RefusingPort();
         using var conn = new HttpConnection("127.0.0.1", refusing.Port, TimeSpan.FromSeconds(20));
         var first = Assert.ThrowsAny<Exception>(() => conn.Request("GET", "/"));
-        // README difference 2: the state is Idle again, so the next request reconnects (and is refused again)
+        // docs/differences.md #2: the state is Idle again, so the next request reconnects (and is refused again)
         // instead of failing with CannotSendRequest.
         var second = Assert.ThrowsAny<Exception>(() => conn.Request("GET", "/"));
         Assert.IsNotType<CannotSendRequestException>(second);

@@ -10,7 +10,7 @@ namespace Http.Client.Tests.Behaviour;
 /// Random requests built from the characters that matter to request validation (fixed seeds). Each request either
 /// goes out exactly as asked (its request line and header line on the wire) or is rejected with ArgumentException /
 /// InvalidUrlException before anything is written; either way the next, valid request on the same connection goes
-/// out clean (README difference 1: a rejected request leaves nothing behind).
+/// out clean (docs/differences.md #1: a rejected request leaves nothing behind).
 /// </summary>
 public class RandomRequestTests
 {

@@ -29,7 +29,7 @@ public class RecoveryTests
         Assert.Equal("ok"u8.ToArray(), resp.Read());
     }
 
-    // ---- README difference 1: a rejected request leaves nothing behind ----
+    // ---- docs/differences.md #1: a rejected request leaves nothing behind ----
 
     public static IEnumerable<object[]> RejectedRequests => new[]
     {
@@ -171,7 +171,7 @@ public class RecoveryTests
         Assert.Equal(1, factory.OpenCount);
     }
 
-    // ---- README difference 2: a failed connect returns to Idle ----
+    // ---- docs/differences.md #2: a failed connect returns to Idle ----
 
     [Fact]
     [Trait("Deviation", "2")]
@@ -215,7 +215,7 @@ public class RecoveryTests
         Assert.Equal("ok"u8.ToArray(), resp.Read());
     }
 
-    // ---- README difference 3: a failed write keeps CPython's Request-sent ----
+    // ---- docs/differences.md #3: a failed write keeps CPython's Request-sent ----
 
     [Fact]
     [Trait("Deviation", "3")]
@@ -230,7 +230,7 @@ public class RecoveryTests
         Assert.Equal(401, resp.Status);
     }
 
-    // ---- README difference 5: a protocol error in GetResponse closes the transport ----
+    // ---- docs/differences.md #5: a protocol error in GetResponse closes the transport ----
 
     public static IEnumerable<object[]> ProtocolErrors => new[]
     {
@@ -265,7 +265,7 @@ public class RecoveryTests
         Assert.Equal("got more than 100 headers", Assert.Throws<HttpException>(() => bad.GetResponse()).Message);
     }
 
-    // ---- README difference 13: disposing an unread response closes the transport ----
+    // ---- docs/differences.md #13: disposing an unread response closes the transport ----
 
     [Fact]
     [Trait("Deviation", "13")]

@@ -171,7 +171,7 @@ public class RequestWireTests
     [InlineData("a\r\n\r\n b", false)]
     [InlineData("a\nb", false)]
     [InlineData("a\r\n\r\n", false)]
-    [InlineData("a\0b", false)] // README difference 30: CPython sends NUL and the other controls
+    [InlineData("a\0b", false)] // docs/differences.md #30: CPython sends NUL and the other controls
     [InlineData("\x7f", false)]
     [InlineData("a\x01", false)]
     [InlineData("a\u001fb", false)]
@@ -206,7 +206,7 @@ public class RequestWireTests
     [InlineData("X\nY", false)]
     [InlineData("\x0bX", false)]
     [InlineData("\x0cX", false)]
-    [InlineData("X\0Y", false)] // README difference 30: CPython allows controls after the first character
+    [InlineData("X\0Y", false)] // docs/differences.md #30: CPython allows controls after the first character
     [InlineData("X\x0bY", false)]
     [InlineData("X\t", false)]
     [InlineData("X\x7f", false)]

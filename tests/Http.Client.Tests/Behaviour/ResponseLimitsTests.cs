@@ -13,7 +13,7 @@ namespace Http.Client.Tests.Behaviour;
 
 /// <summary>
 /// Issue 14 on the response side, sync and async: CPython's post-3.11 bounds (interim responses, trailers, the 9e18
-/// Content-Length), the strict framing rules (README differences 32-36) and <see cref="HttpConnectionLimits"/>.
+/// Content-Length), the strict framing rules (docs/differences.md #32-36) and <see cref="HttpConnectionLimits"/>.
 /// </summary>
 public class ResponseLimitsTests
 {
@@ -87,7 +87,7 @@ public class ResponseLimitsTests
     [InlineData(true)]
     public async Task Chunk_data_not_followed_by_crlf_is_an_incomplete_read_and_ends_the_body(bool async)
     {
-        // README difference 35 (CPython discards the two bytes unchecked and returns "okabc").
+        // docs/differences.md #35 (CPython discards the two bytes unchecked and returns "okabc").
         var factory = new TransportFactory(ReadSplit.Whole, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nokXX3\r\nabc\r\n0\r\n\r\n", Ok);
         using HttpConnection conn = factory.CreateConnection();
         using (HttpResponse response = await GetAsync(conn, async))
@@ -116,7 +116,7 @@ public class ResponseLimitsTests
     [InlineData(true)]
     public async Task Content_length_beside_chunked_chunked_wins_and_the_connection_is_not_reused(bool async)
     {
-        // README difference 34 (RFC 9112 section 6.3; CPython keeps the connection).
+        // docs/differences.md #34 (RFC 9112 section 6.3; CPython keeps the connection).
         var factory = new TransportFactory(ReadSplit.Whole, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n" + Ok, Ok);
         using HttpConnection conn = factory.CreateConnection();
         using (HttpResponse response = await GetAsync(conn, async))
@@ -135,7 +135,7 @@ public class ResponseLimitsTests
     [InlineData(true)]
     public async Task No_body_after_204_even_when_chunked(bool async)
     {
-        // README difference 32 (CPython reads a chunked body after a 204 or 304): the next bytes are the next response.
+        // docs/differences.md #32 (CPython reads a chunked body after a 204 or 304): the next bytes are the next response.
         var factory = new TransportFactory(ReadSplit.Whole, "HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n" + Ok);
         using HttpConnection conn = factory.CreateConnection();
         using (HttpResponse response = await GetAsync(conn, async))

@@ -7,7 +7,7 @@ using Xunit;
 namespace Http.Client.Tests.Behaviour;
 
 /// <summary>
-/// Response parsing rules that no stdlib test covers (behavior.md D2, D4, D5, D6, D8 and README difference 
+/// Response parsing rules that no stdlib test covers (behavior.md D2, D4, D5, D6, D8 and docs/differences.md 
 /// 7-11), each fed whole and split.
 /// </summary>
 public class ResponseParsingTests
@@ -47,9 +47,9 @@ public class ResponseParsingTests
         new object[] { "HTTP/1.1 1000 High\r\n" },
         new object[] { "HTTP/1.1 20 Short\r\n" },
         new object[] { "HTTP/1.1 abc OK\r\n" },
-        new object[] { "HTTP/1.1 +200 OK\r\n" },   // README difference 9
-        new object[] { "HTTP/1.1 2_00 OK\r\n" },   // README difference 9
-        new object[] { "HTTP/1.1 0200 OK\r\n" });  // README difference 9
+        new object[] { "HTTP/1.1 +200 OK\r\n" },   // docs/differences.md #9
+        new object[] { "HTTP/1.1 2_00 OK\r\n" },   // docs/differences.md #9
+        new object[] { "HTTP/1.1 0200 OK\r\n" });  // docs/differences.md #9
 
     [Theory]
     [Trait("CPython-behaviour", "D2")]
@@ -178,15 +178,15 @@ public class ResponseParsingTests
         new object[] { "HTTP/1.1 200 OK\r\nConnection: Keep-Alive, CLOSE\r\nContent-Length: 3\r\n\r\nabc", "GET", true, "abc" },
         new object[] { "HTTP/1.1 200 OK\r\n\r\nto the end", "GET", true, "to the end" },
         new object[] { "HTTP/1.1 200 OK\r\nTransfer-Encoding: CHUNKED\r\n\r\n2\r\nab\r\n0\r\n\r\n", "GET", false, "ab" },
-        new object[] { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked \r\n\r\n2\r\nab\r\n0\r\n\r\n", "GET", false, "ab" }, // README difference 8
-        new object[] { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 99\r\n\r\n2\r\nab\r\n0\r\n\r\n", "GET", true, "ab" }, // README difference 34
+        new object[] { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked \r\n\r\n2\r\nab\r\n0\r\n\r\n", "GET", false, "ab" }, // docs/differences.md #8
+        new object[] { "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 99\r\n\r\n2\r\nab\r\n0\r\n\r\n", "GET", true, "ab" }, // docs/differences.md #34
         new object[] { "HTTP/1.1 204 No Content\r\n\r\n", "GET", false, "" },
         new object[] { "HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n", "GET", false, "" },
         new object[] { "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n", "HEAD", false, "" },
         new object[] { "HTTP/1.1 200 OK\r\nContent-Length:  7 \r\n\r\nabcdefg", "GET", false, "abcdefg" },
-        new object[] { "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nab", "GET", false, "ab" }, // README difference 33
+        new object[] { "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nab", "GET", false, "ab" }, // docs/differences.md #33
         new object[] { "HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n\r\nab", "GET", false, "ab" },
-        new object[] { "HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n", "GET", false, "" }); // README difference 32
+        new object[] { "HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n", "GET", false, "" }); // docs/differences.md #32
 
     [Theory]
     [Trait("CPython-behaviour", "D5")]

@@ -13,7 +13,7 @@ using static Http.Client.Tests.TestKit.Fixtures;
 namespace Http.Client.Tests.Behaviour;
 
 /// <summary>
-/// Timeouts and cancellation in the other phases (connect, send: README difference 4), big heads and bodies
+/// Timeouts and cancellation in the other phases (connect, send: docs/differences.md #4), big heads and bodies
 /// across buffer boundaries, and mixed read styles on one body.
 /// </summary>
 public class RobustnessTests
@@ -232,7 +232,7 @@ public class RobustnessTests
         using (var ex = Exchange.Begin("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nText" + Fixtures.NextResponse, split))
         {
             var p = ex.Response.Peek(100);
-            Assert.InRange(p.Length, 0, 4); // README difference 6: never a byte of the next response
+            Assert.InRange(p.Length, 0, 4); // docs/differences.md #6: never a byte of the next response
             Assert.Equal(Latin1.Bytes("Text")[..p.Length], p);
         }
     }

@@ -10,7 +10,7 @@ using static Http.Client.Tests.TestKit.Fixtures;
 namespace Http.Client.Tests.Behaviour;
 
 /// <summary>
-/// Timeouts and cancellation (README difference 4): the exception is TimeoutException /
+/// Timeouts and cancellation (docs/differences.md #4): the exception is TimeoutException /
 /// OperationCanceledException, the transport is closed, and the next request auto-opens a new one.
 /// </summary>
 public class TimeoutAndCancellationTests

@@ -37,7 +37,7 @@ namespace Http.Client.Tests.Generated
                 descendants += type != typeof(HttpException) && typeof(HttpException).IsAssignableFrom(type) ? 1 : 0;
             }
 
-            // CPython 3.11's thirteen, plus TunnelConnectionException (README difference 31).
+            // CPython 3.11's thirteen, plus TunnelConnectionException (docs/differences.md #31).
             Assert.Equal(14, descendants);
         }
 

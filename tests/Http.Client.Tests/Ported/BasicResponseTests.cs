@@ -16,7 +16,7 @@ public class BasicResponseTests
 {
     /// <summary>
     /// CPython asserts that the bytes after the body are still unread in the socket file. With one receive buffer
-    /// per connection (README difference 6) the equivalent is: a second response sent right behind the first reaches the next
+    /// per connection (docs/differences.md #6) the equivalent is: a second response sent right behind the first reaches the next
     /// GetResponse on the same transport intact.
     /// </summary>
     private static void AssertNextResponseIntact(Exchange ex)

@@ -9,7 +9,7 @@ using Xunit;
 
 namespace Http.Client.Tests.Runtime
 {
-    /// <summary>Body reads (behavior.md D6-D10) and the deviations on the response side (README difference 6, 7, 11, 13, 14).</summary>
+    /// <summary>Body reads (behavior.md D6-D10) and the deviations on the response side (docs/differences.md #6, 7, 11, 13, 14).</summary>
     public class ResponseReadTests
     {
         private static HttpResponse Get(string reply, out HttpConnection conn, string method = "GET", int maxRead = int.MaxValue)
@@ -23,7 +23,7 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public void Partial_chunk_bytes_are_in_the_incomplete_read()
         {
-            // README difference 7 (CPython drops "abc").
+            // docs/differences.md #7 (CPython drops "abc").
             using HttpResponse response = Get("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nxy\r\n5\r\nabc", out HttpConnection conn);
             using (conn)
             {
@@ -51,7 +51,7 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public void Negative_read_amount_honours_content_length()
         {
-            // README difference 11 (CPython's read(-1) reads to EOF: "abcdef").
+            // docs/differences.md #11 (CPython's read(-1) reads to EOF: "abcdef").
             using HttpResponse response = Get("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcdef", out HttpConnection conn);
             using (conn)
             {
@@ -112,7 +112,7 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public void Stream_reads_throw_after_dispose_but_python_reads_return_empty()
         {
-            // README difference 14.
+            // docs/differences.md #14.
             HttpResponse response = Get("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", out HttpConnection conn);
             using (conn)
             {

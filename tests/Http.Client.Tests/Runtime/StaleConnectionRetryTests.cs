@@ -6,7 +6,7 @@ using Xunit;
 namespace Http.Client.Tests.Runtime
 {
     /// <summary>
-    /// HttpConnection.RetryStaleConnection (README difference 32): a loopback server answers the first request of each
+    /// HttpConnection.RetryStaleConnection (docs/differences.md #38): a loopback server answers the first request of each
     /// connection, then reads the second and does what the test says (close, reset, a few bytes and close).
     /// </summary>
     public class StaleConnectionRetryTests

@@ -8,7 +8,7 @@ using Xunit;
 
 namespace Http.Client.Tests.Runtime
 {
-    /// <summary>The connection state machine (ConnectionState.cs) including README difference 1-6.</summary>
+    /// <summary>The connection state machine (ConnectionState.cs) including docs/differences.md #1-6.</summary>
     public class StateMachineTests
     {
         private const string Ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
@@ -172,7 +172,7 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public void Bytes_past_one_response_stay_for_the_next()
         {
-            // README difference 6: both responses arrive in one read; the second is not lost.
+            // docs/differences.md #6: both responses arrive in one read; the second is not lost.
             var transports = TransportFactory.Repeating(
                 "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 1\r\n\r\nz");
             using HttpConnection conn = transports.CreateConnection();

@@ -8,7 +8,7 @@ using Xunit;
 
 namespace Http.Client.Tests.Runtime
 {
-    /// <summary>README difference 4: timeouts and cancellation close the transport and return the connection to Idle.</summary>
+    /// <summary>docs/differences.md #4: timeouts and cancellation close the transport and return the connection to Idle.</summary>
     public class TimeoutCancellationTests
     {
         private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(300);

@@ -8,7 +8,7 @@ using Xunit;
 
 namespace Http.Client.Tests.Runtime
 {
-    /// <summary>CONNECT tunnels (README difference 12) over a scripted proxy transport.</summary>
+    /// <summary>CONNECT tunnels (docs/differences.md #12) over a scripted proxy transport.</summary>
     public class TunnelTests
     {
         [Fact]
@@ -97,7 +97,7 @@ namespace Http.Client.Tests.Runtime
         }
 
         // CPython gh-146211: SetTunnel refuses CR/LF and control characters in the host and in header names and values,
-        // when it is called, so no CONNECT carries them (README difference 30 adds NUL and the other controls in headers).
+        // when it is called, so no CONNECT carries them (docs/differences.md #30 adds NUL and the other controls in headers).
         [Theory]
         [InlineData("destination.com\r\nX-Injected: 1")]
         [InlineData("destination.com\n")]
