@@ -95,7 +95,8 @@ public static class Program
         return 0;
     }
 
-    /// <summary>Each reply becomes one input; the inputs rotate over read APIs, splits, sync/async and a second request.</summary>
+    /// <summary>Each reply becomes one input; the inputs rotate over read APIs, splits, sync/async, a second request, tight
+    /// limits and a CONNECT tunnel.</summary>
     private static int WriteSeeds(string directory, IEnumerable<string> replies)
     {
         (int api, byte flags, int amount, byte[] splits)[] variants =
@@ -112,7 +113,14 @@ public static class Program
         foreach (string file in replies.OrderBy(f => f, StringComparer.Ordinal))
         {
             var (api, flags, amount, splits) = variants[written % variants.Length];
-            byte[] input = ResponseTarget.Encode(api, flags, amount, splits, File.ReadAllBytes(file));
+            byte[] reply = File.ReadAllBytes(file);
+            if (written % 7 == 6)
+            {
+                // Every seventh seed goes through a CONNECT tunnel: the proxy's answer comes first.
+                flags |= 32;
+                reply = [.. "HTTP/1.1 200 Connection established\r\nVia: proxy\r\n\r\n"u8, .. reply];
+            }
+            byte[] input = ResponseTarget.Encode(api, flags, amount, splits, reply);
             File.WriteAllBytes(Path.Combine(directory, Path.GetFileName(file)), input);
             written++;
         }

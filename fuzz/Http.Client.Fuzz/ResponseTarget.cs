@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Text;
 using System.Threading;
@@ -16,7 +17,8 @@ namespace Http.Client.Fuzz;
 /// Input layout (missing bytes count as 0): <c>[api] [flags] [amount] [split count] [split sizes...] [reply...]</c>.
 /// <c>api</c> picks the read API (<see cref="ApiCount"/> of them); <c>flags</c>: bit 0 async, bit 1 HEAD,
 /// bit 2 a second request on the same connection, bit 3 dispose the first response unread, bit 4 tight
-/// <see cref="HttpConnection.Limits"/> (<see cref="TightLimits"/>, so short inputs reach every limit); <c>amount</c> + 1 is the
+/// <see cref="HttpConnection.Limits"/> (<see cref="TightLimits"/>, so short inputs reach every limit), bit 5 a
+/// <c>CONNECT</c> tunnel (the reply starts with the proxy's answer); <c>amount</c> + 1 is the
 /// size argument of the sized reads (Read(n), ReadLine(limit), Read1(n), the Stream buffer); up to 16 split sizes
 /// (0 counts as 1) cycle over the reply's reads; no split table means "as much as the client asks for".
 /// </para>
@@ -63,12 +65,12 @@ public static class ResponseTarget
     };
 
     /// <summary>Decoded form of one input.</summary>
-    public readonly record struct Case(int Api, bool Async, bool Head, bool SecondRequest, bool DisposeFirstUnread, bool Tight, int Amount, int[] Splits, ReadOnlyMemory<byte> Reply)
+    public readonly record struct Case(int Api, bool Async, bool Head, bool SecondRequest, bool DisposeFirstUnread, bool Tight, bool Tunnel, int Amount, int[] Splits, ReadOnlyMemory<byte> Reply)
     {
         /// <summary>A one-line description for reports.</summary>
         public override string ToString() =>
             $"api {ApiNames[Api]}, {(Async ? "async" : "sync")}, {(Head ? "HEAD" : "GET")}, second request {SecondRequest}, " +
-            $"dispose unread {DisposeFirstUnread}, {(Tight ? "tight" : "default")} limits, amount {Amount}, splits [{string.Join(",", Splits)}], reply {Reply.Length} bytes";
+            $"dispose unread {DisposeFirstUnread}, {(Tight ? "tight" : "default")} limits, tunnel {Tunnel}, amount {Amount}, splits [{string.Join(",", Splits)}], reply {Reply.Length} bytes";
     }
 
     /// <summary>Splits an input into the case it encodes.</summary>
@@ -87,7 +89,7 @@ public static class ResponseTarget
             splits[i] = Math.Max(1, (int)At(HeaderLength + i));
         }
         int replyStart = Math.Min(input.Length, HeaderLength + splitCount);
-        return new Case(api, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0, (flags & 16) != 0, amount, splits, input.Slice(replyStart));
+        return new Case(api, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0, (flags & 8) != 0, (flags & 16) != 0, (flags & 32) != 0, amount, splits, input.Slice(replyStart));
     }
 
     /// <summary>Encodes a case (used to write seed and regression inputs).</summary>
@@ -161,6 +163,10 @@ public static class ResponseTarget
         {
             conn.Limits = TightLimits();
         }
+        if (c.Tunnel)
+        {
+            conn.SetTunnel("destination.invalid", 443);
+        }
         conn.ConnectCallback = (endPoint, token) =>
         {
             // The first transport serves the reply; a reconnect (after a close) meets a server that hangs up at once.
@@ -188,6 +194,7 @@ public static class ResponseTarget
                 }
                 using HttpResponse response = c.Async ? await conn.GetResponseAsync() : conn.GetResponse();
                 DescribeHead(response, outcome);
+                CheckFraming(c, response);
                 if (request == 0 && c.DisposeFirstUnread)
                 {
                     continue;
@@ -241,9 +248,9 @@ public static class ResponseTarget
             length += got.Length;
             ended = got.Length == 0;
         }
-        // HEAD, 1xx, 204 and 304 have no body; a chunked one is still read, as CPython 3.11 reads it (fuzz/README.md,
-        // finding 1: RFC 9112 section 6.3 says no body whatever the header fields).
-        bool bodiless = c.Head || ((response.Status < 200 || response.Status == 204 || response.Status == 304) && !IsChunked(response));
+        // HEAD, 1xx, 204 and 304 have no body, whatever their header fields (RFC 9112 section 6.3; fuzz/README.md,
+        // finding 1).
+        bool bodiless = c.Head || response.Status < 200 || response.Status == 204 || response.Status == 304;
         if (length > 0 && bodiless)
         {
             throw new FuzzFindingException($"a {(c.Head ? "HEAD" : response.Status.ToString())} response returned {length} body bytes ({c})");
@@ -313,6 +320,43 @@ public static class ResponseTarget
                 return sink.GetBuffer().AsMemory(0, (int)sink.Length);
             }
         }
+    }
+
+    /// <summary>
+    /// Framing rules a lenient parser gets wrong (issue 14's strictness; RFC 9112 sections 2.2, 6.3): no bare CR
+    /// survives into the reason or a field, Content-Length fields that disagree are an error, and a response framed
+    /// by chunked beside a Content-Length never leaves the connection for reuse.
+    /// </summary>
+    private static void CheckFraming(Case c, HttpResponse response)
+    {
+        if (HasBareCr(response.Reason) || response.GetHeaders().Any(h => h.Key.Contains('\r') || HasBareCr(h.Value)))
+        {
+            throw new FuzzFindingException($"a bare CR reached the reason or a header field ({c})");
+        }
+        string[] lengths = response.Headers.GetAll("Content-Length").Select(v => v.Trim(' ', '\t')).Distinct(StringComparer.Ordinal).ToArray();
+        bool chunked = IsChunked(response);
+        if (lengths.Length > 1 && !chunked)
+        {
+            throw new FuzzFindingException($"a response with Content-Length values {string.Join(", ", lengths)} was accepted ({c})");
+        }
+        bool hasBody = !c.Head && response.Status >= 200 && response.Status != 204 && response.Status != 304;
+        if (lengths.Length > 0 && chunked && hasBody && !response.WillClose)
+        {
+            throw new FuzzFindingException($"Content-Length beside Transfer-Encoding: chunked kept the connection for reuse ({c})");
+        }
+    }
+
+    /// <summary>A CR not followed by LF (a folded value keeps its CRLF).</summary>
+    private static bool HasBareCr(string text)
+    {
+        for (int i = text.IndexOf('\r'); i >= 0; i = text.IndexOf('\r', i + 1))
+        {
+            if (i + 1 == text.Length || text[i + 1] != '\n')
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static bool IsChunked(HttpResponse response) =>

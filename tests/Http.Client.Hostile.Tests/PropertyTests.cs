@@ -209,14 +209,7 @@ public class PropertyTests
     public void A_request_parsed_back_by_an_independent_parser_has_the_method_target_headers_and_body_sent()
     {
         var received = new BlockingCollection<WireRequest>();
-        using var server = HostileServer.Start(async connection =>
-        {
-            while (await connection.ReadRequestAsync() is WireRequest request)
-            {
-                received.Add(request);
-                await connection.SendAsync("HTTP/1.1 204 No Content\r\n\r\n");
-            }
-        });
+        using HostileServer server = RecordingServer(received);
         using HttpConnection conn = server.Connect(HostileServer.Patience);
         var method = Gen.OneOf(Gen.OneOf("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"), Gen.Char[TokenChars].Array[1, 10].Select(c => new string(c)));
         var target = Gen.OneOf(
@@ -258,6 +251,89 @@ public class PropertyTests
             bool chunked = request.Body is not null && request.BodyKind != 0;
             Assert.Equal(chunked, wire.ChunkSizes is not null);
         }, iter: 1000, threads: 1);
+        server.AssertHandlersSucceeded();
+    }
+
+    /// <summary>A server that parses every request with <see cref="WireRequest"/>, records it and answers 204.</summary>
+    private static HostileServer RecordingServer(BlockingCollection<WireRequest> received) => HostileServer.Start(async connection =>
+    {
+        while (await connection.ReadRequestAsync() is WireRequest request)
+        {
+            received.Add(request);
+            await connection.SendAsync("HTTP/1.1 204 No Content\r\n\r\n");
+        }
+    });
+
+    /// <summary>Where a generated control character goes.</summary>
+    public enum Injection
+    {
+        Method,
+        HeaderName,
+        HeaderValue,
+        HeaderValueBytes,
+        Url,
+    }
+
+    /// <summary>
+    /// A control character (NUL, the other C0 controls but HTAB/CR/LF, DEL) anywhere in a method, header name or value
+    /// (string or raw bytes) or URL is refused with an ArgumentException (InvalidUrlException for the URL) before a
+    /// byte is written (issue 14, RFC 9110 section 5.5; README differences 1 and 30), and the next request on the
+    /// same connection goes out clean: the server's independent parser sees exactly that request next. A raw-bytes
+    /// header refused by <c>PutHeader</c> leaves the request being built without it.
+    /// </summary>
+    [Fact]
+    public void A_control_character_anywhere_in_a_request_is_refused_before_a_byte_is_written()
+    {
+        var received = new BlockingCollection<WireRequest>();
+        using HostileServer server = RecordingServer(received);
+        using HttpConnection conn = server.Connect(HostileServer.Patience);
+        var control = Gen.OneOf(Gen.Char['\u0000', '\u0008'], Gen.Char['\u000B', '\u000C'], Gen.Char['\u000E', '\u001F'], Gen.Const('\u007F'));
+        var gen = Gen.Select(Gen.Enum<Injection>(), control, Gen.Int[0, 8], Gen.Char["abcXYZ019-"].Array[1, 8].Select(c => new string(c)), Gen.Bool);
+        int sent = 0;
+        gen.Sample((where, bad, at, text, async) =>
+        {
+            string Inject(string into) => into.Insert(Math.Min(at, into.Length), bad.ToString());
+            string method = where == Injection.Method ? Inject("GET") : "GET";
+            string url = where == Injection.Url ? "/" + Inject(text) : "/" + text;
+            string name = where == Injection.HeaderName ? "X-" + Inject(text) : "X-" + text;
+            string value = where is Injection.HeaderValue or Injection.HeaderValueBytes ? Inject(text) : text;
+
+            if (where == Injection.HeaderValueBytes)
+            {
+                // Step by step, a refused PutHeader buffers nothing for that header and the request goes on without it.
+                conn.PutRequest(method, url);
+                Assert.Throws<ArgumentException>(() => conn.PutHeader(Encoding.Latin1.GetBytes(name), Encoding.Latin1.GetBytes(value)));
+                conn.EndHeaders();
+                using (HttpResponse response = conn.GetResponse())
+                {
+                    Assert.Equal(204, response.Status);
+                }
+                Assert.True(received.TryTake(out WireRequest? without, HostileServer.Patience), "the server saw no request");
+                Assert.Equal(url, without!.Target);
+                Assert.Empty(without.Values(name));
+                return;
+            }
+            Exception refused = Assert.ThrowsAny<Exception>(() =>
+            {
+                if (async)
+                {
+                    conn.RequestAsync(method, url, headers: new[] { new KeyValuePair<string, string>(name, value) }).AsTask().GetAwaiter().GetResult();
+                }
+                else
+                {
+                    conn.Request(method, url, headers: new[] { new KeyValuePair<string, string>(name, value) });
+                }
+            });
+            Assert.True(where == Injection.Url ? refused is InvalidUrlException : refused is ArgumentException, $"{where}: {refused}");
+
+            // The next request goes out clean, and it is the first thing the server sees since the last one.
+            string target = $"/clean/{sent++}";
+            (int status, _) = ClientSteps.FetchAsync(conn, async, target).GetAwaiter().GetResult();
+            Assert.Equal(204, status);
+            Assert.True(received.TryTake(out WireRequest? next, HostileServer.Patience), "the server saw no request");
+            Assert.Equal(("GET", target), (next!.Method, next.Target));
+            Assert.Empty(received);
+        }, iter: 500, threads: 1);
         server.AssertHandlersSucceeded();
     }
 }
