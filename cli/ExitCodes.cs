@@ -9,7 +9,7 @@ public static class ExitCodes
     /// <summary>The request completed and the server answered with a status below 400.</summary>
     public const int Success = 0;
 
-    /// <summary>The server answered with a 4xx or 5xx status (the body is still written).</summary>
+    /// <summary>The server answered with a 4xx or 5xx status (the body is still written, unless <c>--fail</c>).</summary>
     public const int HttpError = 1;
 
     /// <summary>Bad command line: unknown option, missing value, malformed URL or header (argparse's code).</summary>
@@ -24,7 +24,10 @@ public static class ExitCodes
     /// <summary>A connect, send or receive took longer than <c>--timeout</c>.</summary>
     public const int Timeout = 5;
 
-    /// <summary>The server's reply broke HTTP/1.1 (bad status line, truncated body, overlong header).</summary>
+    /// <summary>
+    /// The server's reply broke HTTP/1.1 (bad status line, truncated body, overlong header), or could not be used
+    /// (a redirect to an unusable Location, a body <c>--compressed</c> cannot decode).
+    /// </summary>
     public const int ProtocolError = 6;
 
     /// <summary>A local file could not be read or written (<c>--data-file</c>, <c>-o</c>, <c>--cacert</c>).</summary>

@@ -602,6 +602,8 @@ internal sealed class RequestCommand
             InvalidUrlException => new CliFailure(ExitCodes.Usage, $"invalid URL: {OneLine(e.Message)}", e),
             ArgumentException => new CliFailure(ExitCodes.Usage, OneLine(e.Message), e),
             RemoteDisconnectedException => new CliFailure(ExitCodes.ConnectionFailed, $"{context}: the server closed the connection without a response", e),
+            // An HttpException, but no protocol error of the server: the proxy said no (curl also calls this a connect failure).
+            TunnelConnectionException tunnel => new CliFailure(ExitCodes.ConnectionFailed, $"{connectContext}: the proxy refused the tunnel: {tunnel.Status} {tunnel.Reason}", e),
             IncompleteReadException incomplete => new CliFailure(
                 ExitCodes.ProtocolError,
                 incomplete.Expected is long more

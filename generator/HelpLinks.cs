@@ -13,6 +13,6 @@ namespace Http.Client.Generator
         public const string SpecDiagnostics = DocsRoot + "spec-files.md#spec-diagnostics";
 
         /// <summary>The section of one usage rule on the analyzers page.</summary>
-        public static string Usage(string id) => DocsRoot + "analyzers.md#" + id.ToLowerInvariant();
+        public static string Usage(string id) => DocsRoot + "package-and-analyzers.md#" + id.ToLowerInvariant();
     }
 }

@@ -125,6 +125,12 @@ namespace Http.Client.Generator
                 return;
             }
 
+            // 0, -1 and the like are sentinels, not statuses: only three-digit codes are judged.
+            if (value < 100 || value > 999)
+            {
+                return;
+            }
+
             string text = value.ToString(CultureInfo.InvariantCulture);
             if (table.Value.TryGetValue(value, out (string Type, string Member) constant))
             {

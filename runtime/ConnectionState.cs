@@ -1,3 +1,5 @@
+using System;
+
 namespace Http.Client
 {
     /// <summary>The request state of an <see cref="HttpConnection"/> (CPython's <c>__state</c>); see <see cref="HttpConnection.Move"/>.</summary>
@@ -68,12 +70,13 @@ namespace Http.Client
             (ConnectionState.RequestSent,    ConnectionOp.ResponseHeadRead)                 => ConnectionState.Idle,                     // a will-close response takes the transport
             (_,                              ConnectionOp.Reject)                           => ConnectionState.Idle,                     // invalid input or failed auto-open (README difference 1, 2; CPython sticks)
             (_,                              ConnectionOp.Close)                            => ConnectionState.Idle,                     // transport and pending response closed (README difference 4, 5)
-            _ => throw new System.ArgumentOutOfRangeException(nameof(op)),
+            _ => throw new ArgumentOutOfRangeException(nameof(op)),
         };
 
         /// <summary>Refuses the request in progress and leaves nothing behind: the buffered head is dropped, the state is Idle.</summary>
-        internal void RejectRequest()
+        internal void RejectRequest(Exception error)
         {
+            EndRequestTelemetry(0, error);
             _head.Clear();
             Move(ConnectionOp.Reject);
         }

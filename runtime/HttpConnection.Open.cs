@@ -30,7 +30,7 @@ namespace Http.Client
             // Headers of an earlier tunnel (or proxy) must not describe this transport.
             _tunnelResponse = null;
             Stream stream = await OpenStreamCore(async, cancellationToken).ConfigureAwait(false);
-            var transport = new Transport(stream, Timeout);
+            var transport = new Transport(stream, Timeout) { Metrics = StartConnectionTelemetry() };
             try
             {
                 if (_tunnelHost is not null)

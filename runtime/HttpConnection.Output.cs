@@ -87,9 +87,9 @@ namespace Http.Client
             {
                 _transport = await OpenTransportCore(async, cancellationToken).ConfigureAwait(false);
             }
-            catch
+            catch (Exception e)
             {
-                RejectRequest();
+                RejectRequest(e);
                 throw;
             }
         }
@@ -103,6 +103,17 @@ namespace Http.Client
         private async ValueTask SendOutputCore(bool async, RequestBody? body, bool chunked, CancellationToken cancellationToken)
         {
             _head.AppendCrlf();
+            await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
+            _replay = RetryStaleConnection && _transport!.Served && IsIdempotent(_method) && body is null or { Kind: RequestBodyKind.Bytes }
+                ? new Replay(_head.WrittenSpan.ToArray(), body, chunked, _transport!, _transport!.Received)
+                : null;
+            await SendRequestCore(async, body, chunked, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>The head in <c>_head</c> and the body, on the open (or auto-opened) transport.</summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+        private async ValueTask SendRequestCore(bool async, RequestBody? body, bool chunked, CancellationToken cancellationToken)
+        {
             await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
             Transport transport = _transport!;
             DebugLog debug = Debug;
@@ -132,6 +143,7 @@ namespace Http.Client
             {
                 // A timeout or cancellation (README difference 4), or a failing body source (the request is cut short):
                 // the transport cannot carry another request.
+                EndRequestTelemetry(0, e);
                 Close();
                 throw;
             }
@@ -139,6 +151,38 @@ namespace Http.Client
             {
                 _head.Clear();
             }
+        }
+
+        /// <summary>What <see cref="RetryStaleConnection"/> needs to send a request again: its head, its replayable body, and
+        /// the transport it went out on with the count of bytes received from it by then.</summary>
+        private sealed record Replay(byte[] Head, RequestBody? Body, bool Chunked, Transport Transport, long Received);
+
+        private Replay? _replay;
+
+        private static bool IsIdempotent(string? method) => method is not null
+            && (method.Equals("GET", StringComparison.OrdinalIgnoreCase) || method.Equals("HEAD", StringComparison.OrdinalIgnoreCase)
+                || method.Equals("OPTIONS", StringComparison.OrdinalIgnoreCase) || method.Equals("TRACE", StringComparison.OrdinalIgnoreCase)
+                || method.Equals("PUT", StringComparison.OrdinalIgnoreCase) || method.Equals("DELETE", StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>True when the request may go again: it was sent for replay on <paramref name="transport"/>, which the
+        /// server closed (or reset) before a single byte of the response arrived.</summary>
+        private bool IsStale(Exception error, Transport transport) =>
+            _replay is { } replay && ReferenceEquals(replay.Transport, transport) && transport.Received == replay.Received
+            && error is RemoteDisconnectedException or (IOException and not HttpException);
+
+        /// <summary>Sends the request again, once, on a new transport; returns that transport.</summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<Transport> ResendCore(bool async, CancellationToken cancellationToken)
+        {
+            Replay replay = _replay!;
+            _replay = null;
+            _transport = null;
+            replay.Transport.Close();
+            Debug.Line("retrying on a new connection: the kept-alive one was closed by the server");
+            _head.Clear();
+            _head.Append(replay.Head);
+            await SendRequestCore(async, replay.Body, replay.Chunked, cancellationToken).ConfigureAwait(false);
+            return _transport ?? throw new NotConnectedException("The connection has no open transport.");
         }
 
         /// <summary>A streamed body: each piece is sent (and shown) as soon as it is read, as CPython's send loop does.</summary>

@@ -135,6 +135,15 @@ namespace Http.Client
         /// <summary>The reason phrase of the proxy's reply to the CONNECT of the current tunnel, or null before a tunnel was opened.</summary>
         public string? TunnelResponseReason => _tunnelResponse?.Reason;
 
+        /// <summary>
+        /// Opt-in (default false, CPython's behaviour): a request with an idempotent method (GET, HEAD, OPTIONS, TRACE, PUT,
+        /// DELETE) and no body or a bytes or text body, sent on a kept-alive transport that had already carried a response,
+        /// is sent once more on a new transport when that transport turns out to have been closed by the server before any
+        /// byte of the response arrived (<see cref="RemoteDisconnectedException"/>, or a reset before the first byte).
+        /// Never for POST or PATCH, stream or chunk-sequence bodies, a fresh transport, or once a response byte arrived.
+        /// </summary>
+        public bool RetryStaleConnection { get; set; }
+
         /// <summary>True while the connection holds an open transport.</summary>
         public bool IsConnected => _transport is { IsClosed: false };
 
@@ -234,12 +243,13 @@ namespace Http.Client
             {
                 WriteRequestHead(method, url, skipHost, skipAcceptEncoding);
             }
-            catch
+            catch (Exception e)
             {
-                RejectRequest();
+                RejectRequest(e);
                 throw;
             }
             _method = method;
+            BeginRequestTelemetry(method, url);
         }
 
         /// <summary>
@@ -349,6 +359,7 @@ namespace Http.Client
         /// <summary>Closes the transport and any pending response, discards a half-built request; state becomes Idle.</summary>
         public void Close()
         {
+            EndRequestTelemetry(0, null);
             Move(ConnectionOp.Close);
             _head.Release();
             Transport? transport = _transport;
@@ -471,9 +482,9 @@ namespace Http.Client
                     }
                 }
             }
-            catch
+            catch (Exception e)
             {
-                RejectRequest();
+                RejectRequest(e);
                 throw;
             }
             await EndHeadersCore(async, body, encodeChunked, cancellationToken).ConfigureAwait(false);
@@ -496,9 +507,9 @@ namespace Http.Client
                     body = RequestBody.FromBytes(HttpSyntax.EncodeBodyLatin1((string)body.Source!));
                 }
             }
-            catch
+            catch (Exception e)
             {
-                RejectRequest();
+                RejectRequest(e);
                 throw;
             }
             await SendOutputCore(async, body, encodeChunked, cancellationToken).ConfigureAwait(false);
@@ -515,19 +526,35 @@ namespace Http.Client
             {
                 throw new NotConnectedException("The connection has no open transport.");
             }
-            var response = new HttpResponse(this, transport);
+            HttpResponse? response = null;
             try
             {
-                await response.BeginCore(async, _method, Limits, _debugLevel > 0 ? DebugOutput : null, cancellationToken).ConfigureAwait(false);
+                while (true)
+                {
+                    response = new HttpResponse(this, transport);
+                    try
+                    {
+                        await response.BeginCore(async, _method, Limits, _debugLevel > 0 ? DebugOutput : null, cancellationToken).ConfigureAwait(false);
+                        break;
+                    }
+                    catch (Exception e) when (IsStale(e, transport))
+                    {
+                        response.Close();
+                        transport = await ResendCore(async, cancellationToken).ConfigureAwait(false);
+                    }
+                }
             }
-            catch
+            catch (Exception e)
             {
                 // CPython closes on ConnectionError; README difference 4 and 5 close on every other failure too.
-                response.Close();
+                EndRequestTelemetry(0, e);
+                response?.Close();
                 Close();
                 throw;
             }
+            transport.Served = true;
             Move(ConnectionOp.ResponseHeadRead);
+            EndRequestTelemetry(response.Status, null);
             if (response.WillClose)
             {
                 // The response takes the transport; the next request opens a new one.

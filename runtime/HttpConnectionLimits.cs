@@ -32,14 +32,6 @@ namespace Http.Client
         /// <summary>A chunk-size line's extensions may fill the line.</summary>
         public const int DefaultMaxChunkExtensionBytes = DefaultMaxLineLength;
 
-        private int _maxLineLength = DefaultMaxLineLength;
-        private int _maxHeaders = DefaultMaxHeaders;
-        private int _maxHeaderBytes = DefaultMaxHeaderBytes;
-        private int _maxInterimResponses = DefaultMaxInterimResponses;
-        private int _maxTrailerLines = DefaultMaxTrailerLines;
-        private int _maxTrailerBytes = DefaultMaxTrailerBytes;
-        private int _maxChunkExtensionBytes = DefaultMaxChunkExtensionBytes;
-
         /// <summary>The defaults, shared (read-only use only: never modified by the library).</summary>
         internal static HttpConnectionLimits Default { get; } = new HttpConnectionLimits();
 
@@ -47,65 +39,37 @@ namespace Http.Client
         /// Longest status, header, chunk-size or trailer line, its line ending included
         /// (<see cref="LineTooLongException"/> beyond it). At least 16.
         /// </summary>
-        public int MaxLineLength
-        {
-            get => _maxLineLength;
-            set => _maxLineLength = AtLeast(value, 16);
-        }
+        public int MaxLineLength { get; set => field = AtLeast(value, 16); } = DefaultMaxLineLength;
 
         /// <summary>
         /// Most lines in one header block, counting the blank line that ends it, as CPython counts
         /// (<see cref="HttpException"/> "got more than N headers"). At least 1.
         /// </summary>
-        public int MaxHeaders
-        {
-            get => _maxHeaders;
-            set => _maxHeaders = AtLeast(value, 1);
-        }
+        public int MaxHeaders { get; set => field = AtLeast(value, 1); } = DefaultMaxHeaders;
 
         /// <summary>Most bytes in one header block, line endings included (<see cref="HttpException"/>). At least 1.</summary>
-        public int MaxHeaderBytes
-        {
-            get => _maxHeaderBytes;
-            set => _maxHeaderBytes = AtLeast(value, 1);
-        }
+        public int MaxHeaderBytes { get; set => field = AtLeast(value, 1); } = DefaultMaxHeaderBytes;
 
         /// <summary>
         /// Most <c>100 Continue</c> responses skipped before the final one (<see cref="HttpException"/> "got more than N
         /// interim responses"). At least 0.
         /// </summary>
-        public int MaxInterimResponses
-        {
-            get => _maxInterimResponses;
-            set => _maxInterimResponses = AtLeast(value, 0);
-        }
+        public int MaxInterimResponses { get; set => field = AtLeast(value, 0); } = DefaultMaxInterimResponses;
 
         /// <summary>
         /// Most trailer lines after the last chunk, the blank line not counted (<see cref="HttpException"/> "got more
         /// than N trailer lines"). At least 0.
         /// </summary>
-        public int MaxTrailerLines
-        {
-            get => _maxTrailerLines;
-            set => _maxTrailerLines = AtLeast(value, 0);
-        }
+        public int MaxTrailerLines { get; set => field = AtLeast(value, 0); } = DefaultMaxTrailerLines;
 
         /// <summary>Most bytes of trailer lines after the last chunk (<see cref="HttpException"/>). At least 0.</summary>
-        public int MaxTrailerBytes
-        {
-            get => _maxTrailerBytes;
-            set => _maxTrailerBytes = AtLeast(value, 0);
-        }
+        public int MaxTrailerBytes { get; set => field = AtLeast(value, 0); } = DefaultMaxTrailerBytes;
 
         /// <summary>
         /// Most bytes of <c>;extensions</c> on one chunk-size line (<see cref="LineTooLongException"/> "chunk size"
         /// beyond it, as for a long line). At least 0.
         /// </summary>
-        public int MaxChunkExtensionBytes
-        {
-            get => _maxChunkExtensionBytes;
-            set => _maxChunkExtensionBytes = AtLeast(value, 0);
-        }
+        public int MaxChunkExtensionBytes { get; set => field = AtLeast(value, 0); } = DefaultMaxChunkExtensionBytes;
 
         /// <summary>
         /// When true, <see cref="HttpConnection.Timeout"/> bounds the whole response head (status line, interim

@@ -41,34 +41,46 @@ namespace Http.Client
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<int> WindowCore(bool async, bool wantData, CancellationToken cancellationToken)
         {
-            try
+            while (true)
             {
-                while (true)
+                if (TryWindow(out int window) || (!wantData && _body.DataRemaining > 0))
                 {
-                    Transport transport = _transport!;
-                    BodyStatus status = _body.Decode(transport.BufferedSpan, transport.AtEnd, out int framing, out int window);
-                    transport.Consume(framing);
-                    switch (status)
-                    {
-                        case BodyStatus.Data:
-                            return window;
-                        case BodyStatus.Finished:
-                            CloseConn(true); // the last chunk: CPython closes the "file" here
-                            return 0;
-                        case BodyStatus.End:
-                            return 0;
-                    }
-                    if (!wantData && _body.DataRemaining > 0)
-                    {
-                        return 0;
-                    }
+                    return window;
+                }
+                Transport transport = _transport!;
+                try
+                {
                     await transport.FillAsync(async, _body.MaxLineLength + 1, cancellationToken).ConfigureAwait(false);
                 }
+                catch (Exception e) when (OnReadFailure(e))
+                {
+                    throw;
+                }
+            }
+        }
+
+        /// <summary>
+        /// The window from what is already buffered, without I/O (the usual case, so no async machinery runs): true with
+        /// the window (0 when the body has no more data); false when the transport must be filled first.
+        /// </summary>
+        private bool TryWindow(out int window)
+        {
+            Transport transport = _transport!;
+            BodyStatus status;
+            try
+            {
+                status = _body.Decode(transport.BufferedSpan, transport.AtEnd, out int framing, out window);
+                transport.Consume(framing);
             }
             catch (Exception e) when (OnReadFailure(e))
             {
                 throw;
             }
+            if (status == BodyStatus.Finished)
+            {
+                CloseConn(true); // the last chunk: CPython closes the "file" here
+            }
+            return status != BodyStatus.NeedMore;
         }
 
         /// <summary>Primitive 2: takes <paramref name="count"/> bytes of the window.</summary>
@@ -140,7 +152,10 @@ namespace Http.Client
                     return Received(read);
                 }
             }
-            int window = await WindowCore(async, true, cancellationToken).ConfigureAwait(false);
+            if (!TryWindow(out int window))
+            {
+                window = await WindowCore(async, true, cancellationToken).ConfigureAwait(false);
+            }
             return CopyWindow(destination.Span, window);
         }
 

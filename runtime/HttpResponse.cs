@@ -190,7 +190,7 @@ namespace Http.Client
                     int read = direct > 0 ? Received(ReceiveSync(transport, rest.Slice(0, direct))) : 0;
                     if (read == 0)
                     {
-                        read = CopyWindow(rest, WindowCore(false, true, default).GetAwaiter().GetResult());
+                        read = CopyWindow(rest, TryWindow(out int window) ? window : WindowCore(false, true, default).GetAwaiter().GetResult());
                     }
                     total += read;
                     if (read == 0 || !_body.FillsAcrossFrames)

@@ -99,7 +99,7 @@ namespace Http.Client.Internal
 
         /// <summary>
         /// Chooses the framing once, after the head, as CPython's begin() with RFC 9112 section 6.3's strict rules (README
-        /// differences 30-32): no body for HEAD, 1xx, 204 and 304 whatever the fields say; chunked when
+        /// differences 32-34): no body for HEAD, 1xx, 204 and 304 whatever the fields say; chunked when
         /// Transfer-Encoding says so (README difference 8), and then a Content-Length beside it is ignored but the
         /// connection is not reused; else the Content-Length (1*DIGIT, every field and list element agreeing); else
         /// until close.
@@ -190,7 +190,7 @@ namespace Http.Client.Internal
         public void EndOfStream() => _endOfStream = true;
 
         /// <summary>
-        /// One Content-Length value: 1*DIGIT with optional spaces/tabs around it (README difference 31; CPython takes
+        /// One Content-Length value: 1*DIGIT with optional spaces/tabs around it (README difference 33; CPython takes
         /// whatever Python's int() takes). Null when it is beyond Int64 (README difference 25: the body is then read
         /// to the end).
         /// </summary>
@@ -312,7 +312,7 @@ namespace Http.Client.Internal
                         return BodyStatus.Data;
                     case ChunkState.DataCrlf:
                     {
-                        // README difference 33: CRLF (or a bare LF) must follow the chunk data; CPython discards two bytes unchecked.
+                        // README difference 35: CRLF (or a bare LF) must follow the chunk data; CPython discards two bytes unchecked.
                         int ending = rest.IsEmpty ? 0 : rest[0] == '\n' ? 1 : rest.Length < 2 ? 0 : rest[0] == '\r' && rest[1] == '\n' ? 2 : -1;
                         if (ending < 0)
                         {

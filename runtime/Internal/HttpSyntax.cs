@@ -34,8 +34,7 @@ namespace Http.Client.Internal
         /// <summary>Rejects control characters (C0 and DEL; CPython: C0) in a method (ValueError, here ArgumentException).</summary>
         public static void ValidateMethod(string method)
         {
-            int bad = method.AsSpan().IndexOfAnyInRange('\0', '\x1f');
-            bad = bad >= 0 ? bad : method.IndexOf('\x7f');
+            int bad = method.AsSpan().IndexOfAny(Controls);
             if (bad >= 0)
             {
                 throw new ArgumentException(ControlCharacterMessage("method", method, bad));
@@ -45,13 +44,18 @@ namespace Http.Client.Internal
         /// <summary>Rejects C0 controls, space and DEL in a URL or host (CVE-2019-9740, CVE-2019-18348).</summary>
         public static void ValidateUrlCharacters(string value)
         {
-            int bad = value.AsSpan().IndexOfAnyInRange('\0', ' ');
-            bad = bad >= 0 ? bad : value.IndexOf('\x7f');
+            int bad = value.AsSpan().IndexOfAny(ControlsAndSpace);
             if (bad >= 0)
             {
                 throw new InvalidUrlException(ControlCharacterMessage("URL", value, bad));
             }
         }
+
+        private static readonly SearchValues<char> Controls = SearchValues.Create(
+            "\0\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f");
+
+        private static readonly SearchValues<char> ControlsAndSpace = SearchValues.Create(
+            "\0\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f \x7f");
 
         private static string ControlCharacterMessage(string what, string value, int bad) =>
             $"{what} can't contain control characters. {PythonRepr.String(value)} (found at least {PythonRepr.String(value[bad].ToString())})";

@@ -48,19 +48,24 @@ namespace Http.Client.Internal
                 url = "/";
             }
             HttpSyntax.ValidateUrlCharacters(url);
-            string line = method + " " + url + " HTTP/1.1";
-            int bad = HttpSyntax.IndexOfAbove(line, '\x7f');
+            int bad = HttpSyntax.IndexOfAbove(method, '\x7f');
+            if (bad < 0 && (bad = HttpSyntax.IndexOfAbove(url, '\x7f')) >= 0)
+            {
+                bad += method.Length + 1;
+            }
             if (bad >= 0)
             {
-                throw HttpSyntax.AsciiError(line, bad);
+                throw HttpSyntax.AsciiError($"{method} {url} HTTP/1.1", bad);
             }
             _length = 0;
-            AppendLatin1(line);
-            AppendCrlf();
+            AppendLatin1(method);
+            Append((byte)' ');
+            AppendLatin1(url);
+            Append(" HTTP/1.1\r\n"u8);
         }
 
         /// <summary>The line <c>name: value</c>, several values folded onto continuation lines (CRLF + HTAB) as CPython does.</summary>
-        public void WriteHeader(string name, params string[] values)
+        public void WriteHeader(string name, params ReadOnlySpan<string> values)
         {
             int mark = _length;
             try

@@ -3,7 +3,7 @@
  *
  * Contract. Decode(buffered, endOfStream, out consumed) reads whole lines from the start of `buffered` (the
  * receive buffer's unconsumed bytes): the status line, the header block, and each `100 Continue` response that
- * precedes the final one (in tunnel mode: the proxy's reply to CONNECT, whose headers are read only after a 200).
+ * precedes the final one (in tunnel mode: the proxy's reply to CONNECT, its headers read whatever the status).
  * It returns
  *   - Done: the head is complete; `consumed` bytes belong to it and the body starts right after them;
  *   - NeedMore: the buffer ends inside a line. Drop `consumed` bytes (whole lines already parsed), add bytes, call
@@ -46,7 +46,7 @@ namespace Http.Client.Internal
         private List<byte[]>? _skippedLines;
 
         /// <param name="limits">Line, count and byte bounds.</param>
-        /// <param name="tunnel">Decode a CONNECT reply: no interim responses, no version check, headers only after a 200.</param>
+        /// <param name="tunnel">Decode a CONNECT reply: no interim responses, no version check.</param>
         /// <param name="debug">Where CPython's debug lines go (null: none).</param>
         /// <param name="previous">The previous response's headers on this connection, whose strings are reused.</param>
         public ResponseHeadDecoder(HttpConnectionLimits limits, bool tunnel, TextWriter? debug, HttpMessage? previous)
@@ -84,7 +84,7 @@ namespace Http.Client.Internal
         /// <summary>10 or 11 (0 in tunnel mode, which does not check the version).</summary>
         public int Version { get; private set; }
 
-        /// <summary>The final header block (null in tunnel mode after a reply other than 200).</summary>
+        /// <summary>The final header block (set once the decoder is Done).</summary>
         public HttpMessage? Headers { get; private set; }
 
         public HeadStatus Decode(ReadOnlySpan<byte> buffered, bool endOfStream, out int consumed)
@@ -183,7 +183,7 @@ namespace Http.Client.Internal
 
         private readonly string LineType => _state == State.StatusLine ? "status line" : "header line";
 
-        /// <summary>A CR that does not end the line (README difference 34; a bare LF ending stays accepted, as CPython does).</summary>
+        /// <summary>A CR that does not end the line (README difference 36; a bare LF ending stays accepted, as CPython does).</summary>
         private static bool HasBareCR(ReadOnlySpan<byte> line)
         {
             int end = line.Length;
@@ -272,15 +272,9 @@ namespace Http.Client.Internal
             Reason = reason;
             _lines = 0;
             _blockBytes = 0;
-            if (_tunnel)
-            {
-                if (status != 200)
-                {
-                    _state = State.Done; // the caller fails the tunnel without reading the reply's headers
-                    return;
-                }
-            }
-            else if (status == 100)
+            // A CONNECT reply has no interim responses and no version check; its headers are read whatever the
+            // status (CPython 3.12), and the caller judges the status.
+            if (!_tunnel && status == 100)
             {
                 if (++_interim > _limits.MaxInterimResponses)
                 {
@@ -290,7 +284,7 @@ namespace Http.Client.Internal
                 _skippedLines = _debug is not null ? new List<byte[]>() : null;
                 return;
             }
-            else
+            if (!_tunnel)
             {
                 Version = MapVersion(version);
                 if (Version == 0)

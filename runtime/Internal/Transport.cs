@@ -52,6 +52,15 @@ namespace Http.Client.Internal
 
         public Stream Stream => _stream;
 
+        /// <summary>True once a response head was read from this transport: a request sent now reuses a kept-alive transport.</summary>
+        public bool Served { get; set; }
+
+        /// <summary>Bytes received from the stream so far (a request that saw none of its response may be sent again).</summary>
+        public long Received { get; private set; }
+
+        /// <summary>The meter's record of this transport (null while nobody listens); stopped when the transport closes.</summary>
+        public ConnectionTelemetry? Metrics { get; init; }
+
         public bool IsClosed => _closed;
 
         /// <summary>Bytes received and not yet consumed.</summary>
@@ -79,6 +88,7 @@ namespace Http.Client.Internal
                 return;
             }
             _closed = true;
+            Metrics?.Stop();
             _start = _end = 0;
             byte[] buffer = _buffer;
             _buffer = Array.Empty<byte>();
@@ -225,6 +235,7 @@ namespace Http.Client.Internal
             try
             {
                 read = _stream.Read(destination);
+                Received += read;
             }
             catch (IOException e) when (TimeoutScope.Blocking.Expired(e))
             {
@@ -310,9 +321,11 @@ namespace Http.Client.Internal
             using TimeoutScope scope = blocking ? TimeoutScope.Blocking : _readTimer.Start(timeout, cancellationToken);
             try
             {
-                return blocking ? _stream.Read(destination.Span)
+                int read = blocking ? _stream.Read(destination.Span)
                     : async ? await _stream.ReadAsync(destination, scope.Token).ConfigureAwait(false)
                     : _stream.ReadAsync(destination, scope.Token).AsTask().GetAwaiter().GetResult();
+                Received += read;
+                return read;
             }
             catch (Exception e) when (scope.Expired(e))
             {

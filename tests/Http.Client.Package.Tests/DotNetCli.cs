@@ -26,8 +26,12 @@ namespace Http.Client.Package.Tests
         };
 
         public static CliResult Run(IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout, IDictionary<string, string>? environment = null)
+            => RunProgram("dotnet", arguments, workingDirectory, timeout, environment);
+
+        /// <summary>Runs any program (a native executable, say) with the same environment hygiene, output capture and time limit.</summary>
+        public static CliResult RunProgram(string fileName, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout, IDictionary<string, string>? environment = null)
         {
-            var startInfo = new ProcessStartInfo("dotnet")
+            var startInfo = new ProcessStartInfo(fileName)
             {
                 WorkingDirectory = workingDirectory,
                 RedirectStandardOutput = true,
@@ -73,7 +77,7 @@ namespace Http.Client.Package.Tests
             if (!process.WaitForExit(timeout))
             {
                 process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"dotnet {string.Join(' ', startInfo.ArgumentList)} did not finish in {timeout}:\n{Snapshot(output)}");
+                throw new TimeoutException($"{fileName} {string.Join(' ', startInfo.ArgumentList)} did not finish in {timeout}:\n{Snapshot(output)}");
             }
 
             // The exit is known; give the asynchronous readers a bounded time to deliver the last lines.

@@ -14,7 +14,8 @@ namespace Http.Client.Package.Tests
     /// projects, which build with `dotnet build`. Their spec files become types in their own namespace beside the
     /// library's; a bad spec line and a bad header literal fail their builds at the right place. (Three consumer builds.)
     /// </summary>
-    public sealed class PackageConsumptionTests : IClassFixture<PackageFixture>
+    [Collection(PackageCollection.Name)]
+    public sealed class PackageConsumptionTests
     {
         /// <summary>Limit for running the built consumer (it prints a few lines; it opens no connection).</summary>
         private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(1);
@@ -29,6 +30,8 @@ namespace Http.Client.Package.Tests
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>disable</ImplicitUsings>
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <!-- The working consumer shows one analyzer warning in its build output, as a user would see it. -->
+                <WarningsNotAsErrors>HTTP1008</WarningsNotAsErrors>
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="Http.Client" Version="0.1.0" />
@@ -73,6 +76,9 @@ namespace Http.Client.Package.Tests
                             Console.WriteLine($"caught {e.GetType().FullName}: {e.Message}; IOException={e is System.IO.IOException}");
                         }
 
+                        int lastStatus;
+                        lastStatus = 499;
+                        Console.WriteLine($"unknown {lastStatus} {ReasonPhrases.Get(lastStatus) ?? "none"}");
                         Console.WriteLine($"assemblies {typeof(HttpStatus).Assembly.GetName().Name} {typeof(Http.HttpStatus).Assembly.GetName().Name}");
                         bool noCopies = typeof(Program).Assembly.GetType("Http.HeaderNames") is null
                             && typeof(Program).Assembly.GetType("Http.Client.HttpException") is null;
@@ -99,6 +105,7 @@ namespace Http.Client.Package.Tests
                 "lib/net10.0/Http.Client.dll",
                 "lib/net10.0/Http.Client.xml",
                 "analyzers/dotnet/cs/Http.Client.Generator.dll",
+                "analyzers/dotnet/cs/Http.Client.Generator.CodeFixes.dll",
                 "build/Http.Client.targets",
                 "buildTransitive/Http.Client.targets",
                 "README.md",
@@ -113,7 +120,14 @@ namespace Http.Client.Package.Tests
                 new[] { "spec/exceptions.spec", "spec/headers.spec", "spec/status.spec" },
                 entries.Where(e => e.EndsWith(".spec", StringComparison.OrdinalIgnoreCase)).OrderBy(e => e, StringComparer.Ordinal));
             Assert.Equal(File.ReadAllText(Path.Combine(_fixture.RepoRoot, "spec", "status.spec")), ReadEntry(package, "spec/status.spec"));
-            Assert.DoesNotContain(entries, e => e.StartsWith("analyzers/", StringComparison.Ordinal) && !e.EndsWith("Http.Client.Generator.dll", StringComparison.Ordinal));
+            Assert.Equal(2, entries.Count(e => e.StartsWith("analyzers/", StringComparison.Ordinal)));
+
+            // The symbols package beside it carries the library's PDB.
+            string symbols = Path.ChangeExtension(_fixture.PackagePath, ".snupkg");
+            using (ZipArchive symbolPackage = ZipFile.OpenRead(symbols))
+            {
+                Assert.Contains(symbolPackage.Entries, e => e.FullName == "lib/net10.0/Http.Client.pdb");
+            }
 
             XElement metadata = ReadNuspec(package);
             XNamespace ns = metadata.Name.Namespace;
@@ -133,17 +147,25 @@ namespace Http.Client.Package.Tests
             Assert.Contains("<CompilerVisibleProperty Include=\"RootNamespace\" />", targets, StringComparison.Ordinal);
             Assert.Equal(targets, ReadEntry(package, "buildTransitive/Http.Client.targets"));
 
+            // The generator and code fixes are built against Roslyn 4.11, the lowest compiler of the supported SDKs
+            // (.NET 8.0.4xx), so they load in that SDK and every later one.
+            foreach (string assembly in new[] { "analyzers/dotnet/cs/Http.Client.Generator.dll", "analyzers/dotnet/cs/Http.Client.Generator.CodeFixes.dll" })
+            {
+                using PEReader reader = OpenAssembly(package, assembly);
+                System.Reflection.Metadata.MetadataReader references = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(reader);
+                var roslyn = references.AssemblyReferences
+                    .Select(handle => references.GetAssemblyReference(handle))
+                    .Where(reference => references.GetString(reference.Name).StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal))
+                    .Select(reference => reference.Version)
+                    .Distinct()
+                    .ToList();
+                Assert.Equal(new[] { new Version(4, 11, 0, 0) }, roslyn);
+            }
+
             // Deterministic builds stamp a "reproducible" debug directory entry into each assembly.
             foreach (string assembly in new[] { "lib/net10.0/Http.Client.dll", "analyzers/dotnet/cs/Http.Client.Generator.dll" })
             {
-                using var stream = new MemoryStream();
-                using (Stream entry = package.GetEntry(assembly)!.Open())
-                {
-                    entry.CopyTo(stream);
-                }
-
-                stream.Position = 0;
-                using var reader = new PEReader(stream);
+                using PEReader reader = OpenAssembly(package, assembly);
                 Assert.Contains(reader.ReadDebugDirectory(), d => d.Type == DebugDirectoryEntryType.Reproducible);
             }
         }
@@ -164,6 +186,11 @@ namespace Http.Client.Package.Tests
 
             CliResult build = _fixture.Build(consumer);
             Assert.True(build.ExitCode == 0, "The consumer does not build:\n" + build.Output);
+            (int line, int column) = PositionOf(WorkingProgram, "499;");
+            string programPath = Path.Combine(consumer, "Program.cs");
+            Assert.Contains($"{programPath}({line},{column}): warning HTTP1008: No status spec in this compilation defines 499", build.Output, StringComparison.Ordinal);
+            Assert.Single(
+                build.Output.Split('\n').Where(l => l.Contains(": warning ", StringComparison.Ordinal)).Distinct());
 
             string dll = Path.Combine(consumer, "bin", "Debug", "net10.0", "AcmeApp.dll");
             CliResult run = DotNetCli.Run(new[] { dll }, consumer, RunTimeout, _fixture.ConsumerEnvironment);
@@ -176,6 +203,7 @@ namespace Http.Client.Package.Tests
                     "one table 404 Not Found 63 True",
                     "headers Content-Type X-Acme-Trace",
                     "caught Acme.Api.QuotaExceededException: quota of 5 requests exceeded; IOException=True",
+                    "unknown 499 none",
                     "assemblies AcmeApp Http.Client",
                     "library tables not regenerated True",
                     "connection example.invalid 8080",
@@ -253,6 +281,19 @@ namespace Http.Client.Package.Tests
             using Stream stream = nuspec.Open();
             XElement root = XDocument.Load(stream).Root!;
             return root.Element(root.Name.Namespace + "metadata")!;
+        }
+
+        /// <summary>A PE reader over a copy of an assembly in the package (the reader owns the copy).</summary>
+        private static PEReader OpenAssembly(ZipArchive package, string name)
+        {
+            var copy = new MemoryStream();
+            using (Stream entry = package.GetEntry(name)!.Open())
+            {
+                entry.CopyTo(copy);
+            }
+
+            copy.Position = 0;
+            return new PEReader(copy);
         }
 
         private static string ReadEntry(ZipArchive package, string name)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using Xunit;
 
 namespace Http.Client.Package.Tests
 {
@@ -130,5 +131,12 @@ namespace Http.Client.Package.Tests
 
             throw new InvalidOperationException("Gen.sln not found above " + AppContext.BaseDirectory);
         }
+    }
+
+    /// <summary>One pack for every test class that consumes the package (packing takes a minute or two).</summary>
+    [CollectionDefinition(Name)]
+    public sealed class PackageCollection : ICollectionFixture<PackageFixture>
+    {
+        public const string Name = "Http.Client package";
     }
 }

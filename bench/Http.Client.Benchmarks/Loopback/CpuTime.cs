@@ -72,6 +72,22 @@ internal static class CpuTime
     public static long ProcessUserCpuNanos() =>
         IsSupported && getrusage(RusageSelf, out Rusage u) == 0 ? (u.UserSeconds * 1_000_000 + u.UserMicroseconds) * 1000 : 0;
 
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    private const int ClockThreadCpuTimeId = 3;
+
+    [DllImport("libc")]
+    private static extern int clock_gettime(int clock, out Timespec time);
+
+    /// <summary>CPU time of the calling thread in nanoseconds (CLOCK_THREAD_CPUTIME_ID): time it was preempted does not count.</summary>
+    public static long CurrentThreadCpuNanos() =>
+        IsSupported && clock_gettime(ClockThreadCpuTimeId, out Timespec t) == 0 ? t.Seconds * 1_000_000_000 + t.Nanoseconds : 0;
+
     public static int CurrentThreadId() => IsSupported ? gettid() : 0;
 
     /// <summary>CPU time of one thread of this process in ns (first field of /proc/self/task/TID/schedstat); 0 if unknown.</summary>

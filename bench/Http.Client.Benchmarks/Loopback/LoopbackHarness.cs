@@ -353,10 +353,11 @@ internal static class LoopbackHarness
         {
             List<Segment> s = segments[c.Name];
             double[] vsFloor = Enumerable.Range(0, reps).Select(i => s[i].Rate / floor[i].Rate).ToArray();
-            List<Segment>? sameModeFloor = c.IsSynchronous || c.IsExternal ? floor : rawAsync;
+            // CPython (in-process harness: a subprocess per segment) counts as synchronous; so does each sync client process.
+            List<Segment>? sameModeFloor = c.IsSynchronous ? floor : rawAsync;
             double? vsSameMode = sameModeFloor is null ? null : Median(Enumerable.Range(0, reps).Select(i => s[i].Rate / sameModeFloor[i].Rate));
             double? vsHttp = httpClient is null ? null : Median(Enumerable.Range(0, reps).Select(i => s[i].Rate / httpClient[i].Rate));
-            List<Segment>? sameModeHttpClient = c.IsSynchronous || c.IsExternal ? httpClientSync : httpClient;
+            List<Segment>? sameModeHttpClient = c.IsSynchronous ? httpClientSync : httpClient;
             double? vsSameModeHttp = sameModeHttpClient is null ? null : Median(Enumerable.Range(0, reps).Select(i => s[i].Rate / sameModeHttpClient[i].Rate));
             rows.Add(new ClientSummary(
                 c.Name,

@@ -46,12 +46,14 @@ class C
     bool M(HttpResponse r, int count, int[] items)
     {
         int limit = 404;
+        int status = 0;
+        int lastStatus = -1;
         bool a = count == 404;
         bool b = r.Status == StatusCodes.NotFound;
         bool c = r.Status >= 500;
         bool d = r.Version == 11;
         switch (count) { case 499: return true; }
-        return a && b && c && d && items.Length == 200 && limit > 0;
+        return a && b && c && d && items.Length == 200 && limit > 0 && status == lastStatus;
     }
 }");
 

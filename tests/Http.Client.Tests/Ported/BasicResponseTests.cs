@@ -369,7 +369,7 @@ public class BasicResponseTests
 
     [Theory]
     [Trait("CPython", "BasicTest.test_negative_content_length")]
-    [Trait("Deviation", "31")]
+    [Trait("Deviation", "33")]
     [MemberData(nameof(Splits.All), MemberType = typeof(Splits))]
     public void NegativeContentLength_IsAnError(ReadSplit split)
     {

@@ -123,7 +123,7 @@ namespace Http.Client.Tests.Runtime
             Assert.Equal(expected, BodyDecoder.ParseChunkSize(Encoding.Latin1.GetBytes(line)));
 
         [Theory]
-        [Trait("Deviation", "31")]
+        [Trait("Deviation", "33")]
         [InlineData("7", 7L)]
         [InlineData(" 7 ", 7L)]
         [InlineData("\t007", 7L)]
@@ -133,7 +133,7 @@ namespace Http.Client.Tests.Runtime
             Assert.Equal(expected, BodyDecoder.ParseContentLength(text));
 
         [Theory]
-        [Trait("Deviation", "31")]
+        [Trait("Deviation", "33")]
         [InlineData("+7")]
         [InlineData("-0")]
         [InlineData("-1")]
