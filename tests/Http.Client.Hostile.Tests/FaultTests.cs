@@ -116,10 +116,10 @@ public class FaultTests
         Assert.Equal(2, server.Accepted);
     }
 
-    /// <summary>The slow server: the status line at once, then one header byte every 200 ms (4.4 s in all).</summary>
-    private const string Drip = "X-Slow: 1234567890\r\n\r\n";
+    /// <summary>The slow server: the status line at once, then one header byte every 150 ms (4.5 s in all).</summary>
+    private const string Drip = "X-Slow: 12345678901234567890\r\n\r\n";
 
-    private static readonly TimeSpan DripInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan DripInterval = TimeSpan.FromMilliseconds(150);
 
     private static HostileServer DripThenServe() => FaultThenServe(async connection =>
     {
@@ -135,22 +135,22 @@ public class FaultTests
 
     /// <summary>
     /// <c>Timeout</c> bounds each read by default, as CPython's socket timeout does, not the whole head: a server
-    /// dripping one header byte every 200 ms under a 2 s timeout is read to the end, taking longer than the timeout in
-    /// all. (The timeout leaves 1.8 s for a late byte on a loaded machine.)
+    /// dripping one header byte every 150 ms under a 3 s timeout is read to the end, taking longer than the timeout in
+    /// all. (The timeout leaves 2.85 s for a late byte on a loaded machine.)
     /// </summary>
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task Timeout_bounds_each_read_so_a_slow_header_drip_is_read_to_the_end(bool async)
     {
-        TimeSpan timeout = TimeSpan.FromSeconds(2);
+        TimeSpan timeout = TimeSpan.FromSeconds(3);
         using var server = DripThenServe();
         using HttpConnection conn = server.Connect(timeout);
         var clock = Stopwatch.StartNew();
         using HttpResponse response = await ClientSteps.GetResponseAsync(conn, async);
         TimeSpan took = clock.Elapsed;
 
-        Assert.Equal("1234567890", response.GetHeader("X-Slow"));
+        Assert.Equal("12345678901234567890", response.GetHeader("X-Slow"));
         Assert.True(took > timeout, $"the head took {took}: the drip should outlast the {timeout} per-read timeout");
         server.AssertHandlersSucceeded();
     }
