@@ -7,7 +7,8 @@ namespace Http.Client.Fuzz;
 
 /// <summary>
 /// The server side of one fuzzed connection: delivers a fixed reply in reads whose sizes cycle through a split table
-/// (each read also capped by the caller's buffer), then end of stream. Writes (the request) are counted and dropped.
+/// (each read also capped by the caller's buffer), then end of stream. Writes (the request) are counted, and kept
+/// only when asked.
 /// Every call completes synchronously, so an async exchange runs on the calling thread and its allocations can be
 /// measured there.
 /// </summary>
@@ -15,15 +16,23 @@ public sealed class SplitReplyStream : Stream
 {
     private readonly ReadOnlyMemory<byte> _reply;
     private readonly int[] _splits;
+    private readonly MemoryStream? _written;
     private int _position;
     private int _nextSplit;
 
-    /// <summary>A stream that serves <paramref name="reply"/>; an empty <paramref name="splits"/> means "as much as asked".</summary>
-    public SplitReplyStream(ReadOnlyMemory<byte> reply, int[] splits)
+    /// <summary>
+    /// A stream that serves <paramref name="reply"/>; an empty <paramref name="splits"/> means "as much as asked".
+    /// With <paramref name="recordWrites"/>, the client's bytes are kept in <see cref="Written"/>.
+    /// </summary>
+    public SplitReplyStream(ReadOnlyMemory<byte> reply, int[] splits, bool recordWrites = false)
     {
         _reply = reply;
         _splits = splits;
+        _written = recordWrites ? new MemoryStream() : null;
     }
+
+    /// <summary>What the client wrote, when recorded (else empty).</summary>
+    public byte[] Written => _written?.ToArray() ?? Array.Empty<byte>();
 
     /// <summary>Reads served so far, end-of-stream reads included.</summary>
     public int ReadCalls { get; private set; }
@@ -60,7 +69,11 @@ public sealed class SplitReplyStream : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Write(ReadOnlySpan<byte> buffer) => BytesWritten += buffer.Length;
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        BytesWritten += buffer.Length;
+        _written?.Write(buffer);
+    }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 

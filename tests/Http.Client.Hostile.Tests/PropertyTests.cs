@@ -336,4 +336,52 @@ public class PropertyTests
         }, iter: 500, threads: 1);
         server.AssertHandlersSucceeded();
     }
+
+    /// <summary>
+    /// An IPv6 literal with a zone id (<c>fe80::1%eth0</c>, bracketed or not) is reached through the zone, but the
+    /// <c>Host</c> header and the <c>CONNECT</c> authority name it without one (CPython's <c>_strip_ipv6_iface</c>;
+    /// current nginx rejects a Host with a zone id). Both are parsed back by the independent parser.
+    /// </summary>
+    [Fact]
+    public void An_IPv6_zone_id_never_reaches_the_Host_header_or_the_CONNECT_authority()
+    {
+        var group = Gen.Char["0123456789abcdef"].Array[1, 4].Select(c => new string(c));
+        var address = Gen.Select(group.Array[1, 4], group.Array[1, 3], (head, tail) => string.Join(":", head) + "::" + string.Join(":", tail));
+        var zone = Gen.Char["abcdefghijklmnopqrstuvwxyz0123456789._-"].Array[1, 10].Select(c => new string(c));
+        var port = Gen.Int[0, 65535].Select(p => p % 3 == 0 ? null : (int?)p);
+        Gen.Select(address, zone, port, Gen.Bool, Gen.Bool, Gen.Bool).Sample((ip, zoneId, targetPort, bracketed, tunnel, async) =>
+        {
+            // Unbracketed, the last ':' would start a port (CPython's _get_hostport): only with the port given apart.
+            bracketed |= targetPort is null;
+            string literal = ip + "%" + zoneId;
+            string expectedHost = (targetPort ?? 80) == 80 ? $"[{ip}]" : $"[{ip}]:{targetPort}";
+            SplitReplyStream? transport = null;
+            using var conn = tunnel ? new HttpConnection("proxy.invalid", 3128) : new HttpConnection(bracketed ? $"[{literal}]" : literal, targetPort);
+            if (tunnel)
+            {
+                conn.SetTunnel(bracketed ? $"[{literal}]" : literal, targetPort);
+            }
+            conn.ConnectCallback = (endPoint, _) =>
+            {
+                // The transport is opened to the address with its zone: only the names on the wire lose it.
+                Assert.Equal(tunnel ? "proxy.invalid" : literal, endPoint.Host);
+                string reply = (tunnel ? "HTTP/1.1 200 Connection established\r\n\r\n" : "") + "HTTP/1.1 204 No Content\r\n\r\n";
+                transport = new SplitReplyStream(Encoding.Latin1.GetBytes(reply), Array.Empty<int>(), recordWrites: true);
+                return new ValueTask<Stream>(transport);
+            };
+            Assert.Equal(204, ClientSteps.FetchAsync(conn, async).GetAwaiter().GetResult().Status);
+
+            byte[] wire = transport!.Written;
+            if (tunnel)
+            {
+                Assert.True(WireRequest.TryParse(wire, out WireRequest? connect, out int used));
+                Assert.Equal(("CONNECT", $"[{ip}]:{targetPort ?? 80}"), (connect!.Method, connect.Target));
+                Assert.Equal($"[{ip}]:{targetPort ?? 80}", Assert.Single(connect.Values("Host")));
+                wire = wire.AsSpan(used).ToArray();
+            }
+            WireRequest request = WireRequest.Parse(wire);
+            Assert.Equal(expectedHost, Assert.Single(request.Values("Host")));
+            Assert.DoesNotContain('%', Encoding.Latin1.GetString(wire));
+        }, iter: 400, threads: 1);
+    }
 }
