@@ -113,7 +113,9 @@ namespace Http.Client.Tests.Runtime
             Assert.Equal("127.0.0.1", requests[0].Tag("server.address"));
             Assert.Equal("http", requests[0].Tag("url.scheme"));
             Measurement connection = Assert.Single(meter.Of("http.client.connection.duration"));
-            Assert.InRange(connection.Value, requests.Sum(m => m.Value) * 0.5, 60);
+            // The second request runs wholly inside the connection's lifetime (the first one's time includes the work
+            // before the transport opened, which a loaded machine can stretch).
+            Assert.InRange(connection.Value, requests[1].Value, 60);
         }
 
         [Fact]
