@@ -144,6 +144,17 @@ namespace Http.Client
         /// </summary>
         public bool RetryStaleConnection { get; set; }
 
+        /// <summary>
+        /// Opt-in delivery of interim (1xx) responses, such as <c>103 Early Hints</c> (default null: CPython's behaviour,
+        /// where <c>100 Continue</c> is skipped and any other 1xx is returned as the final response). When set, every 1xx
+        /// response except <c>101 Switching Protocols</c> is passed to this callback in the order received, while
+        /// <see cref="GetResponse"/> reads on to the final response; <c>100 Continue</c> is delivered too.
+        /// <see cref="HttpConnectionLimits.MaxInterimResponses"/> bounds how many one response may be preceded by. The
+        /// callback runs on the thread reading the response, before <see cref="GetResponse"/> returns; an exception it
+        /// throws propagates from <see cref="GetResponse"/> and closes the connection, as any failure to read the head.
+        /// </summary>
+        public Action<InterimResponse>? InterimResponseReceived { get; set; }
+
         /// <summary>True while the connection holds an open transport.</summary>
         public bool IsConnected => _transport is { IsClosed: false };
 
