@@ -43,6 +43,7 @@ namespace Http.Client
         private TimeoutTimer _connectTimer;
         private (int Status, string Reason, HttpMessage Headers)? _tunnelResponse; // the current tunnel's CONNECT reply
         private string? _hostHeaderValue; // the automatic Host value, cached; SetTunnel resets it
+        private bool _requestHasUpgrade; // the caller gave the current request an Upgrade header: a 101 hands over the transport
 
         /// <summary>
         /// Creates a connection to <paramref name="host"/> (nothing is opened yet). Without <paramref name="port"/>,
@@ -143,6 +144,17 @@ namespace Http.Client
         /// Never for POST or PATCH, stream or chunk-sequence bodies, a fresh transport, or once a response byte arrived.
         /// </summary>
         public bool RetryStaleConnection { get; set; }
+
+        /// <summary>
+        /// Opt-in delivery of interim (1xx) responses, such as <c>103 Early Hints</c> (default null: CPython's behaviour,
+        /// where <c>100 Continue</c> is skipped and any other 1xx is returned as the final response). When set, every 1xx
+        /// response except <c>101 Switching Protocols</c> is passed to this callback in the order received, while
+        /// <see cref="GetResponse"/> reads on to the final response; <c>100 Continue</c> is delivered too.
+        /// <see cref="HttpConnectionLimits.MaxInterimResponses"/> bounds how many one response may be preceded by. The
+        /// callback runs on the thread reading the response, before <see cref="GetResponse"/> returns; an exception it
+        /// throws propagates from <see cref="GetResponse"/> and closes the connection, as any failure to read the head.
+        /// </summary>
+        public Action<InterimResponse>? InterimResponseReceived { get; set; }
 
         /// <summary>True while the connection holds an open transport.</summary>
         public bool IsConnected => _transport is { IsClosed: false };
@@ -249,6 +261,7 @@ namespace Http.Client
                 throw;
             }
             _method = method;
+            _requestHasUpgrade = false;
             BeginRequestTelemetry(method, url);
         }
 
@@ -266,6 +279,7 @@ namespace Http.Client
             ArgumentNullException.ThrowIfNull(values);
             Move(ConnectionOp.PutHeader);
             _head.WriteHeader(name, values);
+            _requestHasUpgrade |= name.Equals(HeaderNames.Upgrade, StringComparison.OrdinalIgnoreCase);
         }
 
         /// <summary>Buffers a header line from raw bytes (bytes 0x80 and up allowed, as CPython's bytes headers).</summary>
@@ -279,6 +293,7 @@ namespace Http.Client
             ArgumentNullException.ThrowIfNull(values);
             Move(ConnectionOp.PutHeader);
             _head.WriteHeader(name, values);
+            _requestHasUpgrade |= System.Text.Ascii.EqualsIgnoreCase(name, HeaderNames.Upgrade);
         }
 
         /// <summary>Ends the headers and sends the request head, then <paramref name="body"/> if given.</summary>
@@ -479,6 +494,7 @@ namespace Http.Client
                     foreach (KeyValuePair<string, string> header in headers)
                     {
                         _head.WriteHeader(header.Key, header.Value ?? throw new ArgumentException($"The value of header '{header.Key}' is null.", nameof(headers)));
+                        _requestHasUpgrade |= header.Key.Equals(HeaderNames.Upgrade, StringComparison.OrdinalIgnoreCase);
                     }
                 }
             }
@@ -555,7 +571,13 @@ namespace Http.Client
             transport.Served = true;
             Move(ConnectionOp.ResponseHeadRead);
             EndRequestTelemetry(response.Status, null);
-            if (response.WillClose)
+            if (response.Status == 101 && _requestHasUpgrade)
+            {
+                // The protocol switched: the transport now carries the caller's protocol (HttpResponse.DetachUpgradedStream).
+                response.AcceptUpgrade();
+                _transport = null;
+            }
+            else if (response.WillClose)
             {
                 // The response takes the transport; the next request opens a new one.
                 response.TakeTransportOwnership();

@@ -18,8 +18,9 @@ namespace Http.Client
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         internal async ValueTask BeginCore(bool async, string? method, HttpConnectionLimits limits, TextWriter? debug, CancellationToken cancellationToken)
         {
-            var decoder = new ResponseHeadDecoder(limits, tunnel: false, debug, _connection?.PreviousHeaders);
-            ResponseHeadDecoder head = await _transport!.ReadHeadAsync(async, decoder, limits, cancellationToken).ConfigureAwait(false);
+            Action<InterimResponse>? onInterim = _connection?.InterimResponseReceived;
+            var decoder = new ResponseHeadDecoder(limits, tunnel: false, debug, _connection?.PreviousHeaders, deliverInterim: onInterim is not null);
+            ResponseHeadDecoder head = await _transport!.ReadHeadAsync(async, decoder, limits, cancellationToken, onInterim).ConfigureAwait(false);
             Status = head.Status;
             Reason = head.Reason;
             Version = head.Version;

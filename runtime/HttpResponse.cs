@@ -29,6 +29,7 @@ namespace Http.Client
         private Transport? _transport;
         private BodyDecoder _body; // chosen by BeginCore: the only place that knows the framing
         private bool _ownsTransport;
+        private bool _upgraded; // a 101 to a request with Upgrade: the transport is the caller's to detach
         private bool _disposed;
         private HttpMessage _headers = null!; // set by BeginCore before the response reaches anyone
 
@@ -271,6 +272,40 @@ namespace Http.Client
         }
 
         internal void TakeTransportOwnership() => _ownsTransport = true;
+
+        /// <summary>The connection gave this 101 response its transport (the request carried Upgrade).</summary>
+        internal void AcceptUpgrade()
+        {
+            _ownsTransport = true;
+            _upgraded = true;
+        }
+
+        /// <summary>
+        /// True when this is a <c>101 Switching Protocols</c> reply to a request that carried an <c>Upgrade</c> header: the
+        /// connection gave up its transport, which <see cref="DetachUpgradedStream"/> hands over (the next request on the
+        /// connection opens a new one).
+        /// </summary>
+        public bool IsUpgraded => _upgraded;
+
+        /// <summary>
+        /// Takes the raw duplex stream of a switched protocol (see <see cref="IsUpgraded"/>): reads first return the bytes
+        /// that arrived after the 101 head, then read the transport; writes go to it directly. The connection's
+        /// <see cref="HttpConnection.Timeout"/> still bounds each read and write. The caller owns the stream: disposing it
+        /// closes the transport. This response then has no body and its disposal no longer closes anything. Callable once.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">Not an upgraded response, or the stream was already detached.</exception>
+        /// <exception cref="ObjectDisposedException">The response was disposed (which closed the transport).</exception>
+        public Stream DetachUpgradedStream()
+        {
+            if (!_upgraded)
+            {
+                throw new InvalidOperationException("Only a 101 Switching Protocols reply to a request with an Upgrade header has an upgraded stream.");
+            }
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Transport transport = _transport ?? throw new InvalidOperationException("The upgraded stream was already detached.");
+            _transport = null;
+            return new UpgradedStream(transport);
+        }
 
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<byte[]> ReadAllCore(bool async, CancellationToken cancellationToken)

@@ -8,6 +8,9 @@
  *   - Done: the head is complete; `consumed` bytes belong to it and the body starts right after them;
  *   - NeedMore: the buffer ends inside a line. Drop `consumed` bytes (whole lines already parsed), add bytes, call
  *     again. The decoder remembers how far it searched, so a head that arrives byte by byte is searched once.
+ *   - Interim (only when built with deliverInterim): a whole 1xx head other than 101 was decoded (Status, Reason,
+ *     Version and Headers describe it); the caller delivers it, drops `consumed` bytes and calls again for the next
+ *     head. Off, no interim head is ever parsed into headers: 100 is skipped and other 1xx are final (CPython).
  * With endOfStream set, an unterminated last line counts as a line and an empty one as the end (CPython's readline
  * at EOF). Errors are thrown as the exception CPython raises for the case: RemoteDisconnectedException (nothing
  * before EOF), BadStatusLineException, UnknownProtocolException, LineTooLongException, HttpException (counts).
@@ -26,6 +29,7 @@ namespace Http.Client.Internal
     {
         NeedMore,
         Done,
+        Interim,
     }
 
     /// <summary>The resumable response-head parser (see the contract at the top of this file). A mutable struct: keep it in one local.</summary>
@@ -35,6 +39,7 @@ namespace Http.Client.Internal
 
         private readonly HttpConnectionLimits _limits;
         private readonly bool _tunnel;
+        private readonly bool _deliverInterim;
         private readonly TextWriter? _debug;
         private readonly HttpMessage? _previous;
         private State _state;
@@ -49,10 +54,12 @@ namespace Http.Client.Internal
         /// <param name="tunnel">Decode a CONNECT reply: no interim responses, no version check.</param>
         /// <param name="debug">Where CPython's debug lines go (null: none).</param>
         /// <param name="previous">The previous response's headers on this connection, whose strings are reused.</param>
-        public ResponseHeadDecoder(HttpConnectionLimits limits, bool tunnel, TextWriter? debug, HttpMessage? previous)
+        /// <param name="deliverInterim">Stop after each 1xx head other than 101 with <see cref="HeadStatus.Interim"/> (docs/differences.md #40).</param>
+        public ResponseHeadDecoder(HttpConnectionLimits limits, bool tunnel, TextWriter? debug, HttpMessage? previous, bool deliverInterim = false)
         {
             _limits = limits;
             _tunnel = tunnel;
+            _deliverInterim = deliverInterim && !tunnel;
             _debug = debug;
             _previous = previous;
             _state = State.StatusLine;
@@ -70,6 +77,7 @@ namespace Http.Client.Internal
         {
             StatusLine,
             InterimHeaders,
+            DeliveredInterimHeaders,
             Headers,
             Done,
         }
@@ -84,7 +92,7 @@ namespace Http.Client.Internal
         /// <summary>10 or 11 (0 in tunnel mode, which does not check the version).</summary>
         public int Version { get; private set; }
 
-        /// <summary>The final header block (set once the decoder is Done).</summary>
+        /// <summary>The final header block (set once the decoder is Done), or a delivered interim one (after Interim).</summary>
         public HttpMessage? Headers { get; private set; }
 
         public HeadStatus Decode(ReadOnlySpan<byte> buffered, bool endOfStream, out int consumed)
@@ -100,7 +108,10 @@ namespace Http.Client.Internal
                     return HeadStatus.NeedMore;
                 }
                 consumed += length;
-                OnLine(rest.Slice(0, length));
+                if (OnLine(rest.Slice(0, length)))
+                {
+                    return HeadStatus.Interim;
+                }
             }
             return HeadStatus.Done;
         }
@@ -198,7 +209,8 @@ namespace Http.Client.Internal
             return line.Slice(0, end).Contains((byte)'\r');
         }
 
-        private void OnLine(ReadOnlySpan<byte> line)
+        /// <summary>Takes one line; true when it ended a delivered interim head (the decoder is then back at a status line).</summary>
+        private bool OnLine(ReadOnlySpan<byte> line)
         {
             if (HasBareCR(line))
             {
@@ -209,7 +221,7 @@ namespace Http.Client.Internal
             if (_state == State.StatusLine)
             {
                 OnStatusLine(line);
-                return;
+                return false;
             }
             _blockBytes += line.Length;
             if (++_lines > _limits.MaxHeaders)
@@ -226,17 +238,18 @@ namespace Http.Client.Internal
                 if (!end)
                 {
                     _skippedLines?.Add(line.ToArray());
-                    return;
+                    return false;
                 }
                 _skippedLines?.Add(line.ToArray());
                 _debug?.WriteLine("headers: " + PythonRepr.BytesList(_skippedLines!));
                 _state = State.StatusLine;
-                return;
+                return false;
             }
             if (end)
             {
                 _parser.Finish();
-                _state = State.Done;
+                bool interim = _state == State.DeliveredInterimHeaders;
+                _state = interim ? State.StatusLine : State.Done;
                 if (_debug is not null && !_tunnel)
                 {
                     foreach (KeyValuePair<string, string> header in Headers!)
@@ -244,7 +257,7 @@ namespace Http.Client.Internal
                         _debug.WriteLine("header: " + header.Key + ": " + header.Value);
                     }
                 }
-                return;
+                return interim;
             }
             if (_tunnel)
             {
@@ -254,6 +267,7 @@ namespace Http.Client.Internal
             {
                 _parser.FeedRawLine(line);
             }
+            return false;
         }
 
         private void OnStatusLine(ReadOnlySpan<byte> line)
@@ -274,11 +288,25 @@ namespace Http.Client.Internal
             _blockBytes = 0;
             // A CONNECT reply has no interim responses and no version check; its headers are read whatever the
             // status (CPython 3.12), and the caller judges the status.
-            if (!_tunnel && status == 100)
+            bool delivered = _deliverInterim && status < 200 && status != 101;
+            if (!_tunnel && (status == 100 || delivered))
             {
                 if (++_interim > _limits.MaxInterimResponses)
                 {
                     throw new HttpException($"got more than {_limits.MaxInterimResponses} interim responses");
+                }
+                if (delivered)
+                {
+                    // Delivered to the caller: parsed as a full head with its own headers (never shared with the final one's).
+                    Version = MapVersion(version);
+                    if (Version == 0)
+                    {
+                        throw new UnknownProtocolException(version);
+                    }
+                    Headers = new HttpMessage(2);
+                    _parser = new HeaderBlockParser(Headers);
+                    _state = State.DeliveredInterimHeaders;
+                    return;
                 }
                 _state = State.InterimHeaders;
                 _skippedLines = _debug is not null ? new List<byte[]>() : null;

@@ -160,10 +160,12 @@ namespace Http.Client.Internal
 
         /// <summary>
         /// Runs <paramref name="head"/> over the receive buffer, filling it until the head is complete: the whole head is
-        /// decoded in one call when one read brought it. Returns the finished decoder.
+        /// decoded in one call when one read brought it. Returns the finished decoder. Each interim head the decoder stops
+        /// at goes to <paramref name="onInterim"/> in wire order (an exception it throws propagates).
         /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        public async ValueTask<ResponseHeadDecoder> ReadHeadAsync(bool async, ResponseHeadDecoder head, HttpConnectionLimits limits, CancellationToken cancellationToken)
+        public async ValueTask<ResponseHeadDecoder> ReadHeadAsync(bool async, ResponseHeadDecoder head, HttpConnectionLimits limits, CancellationToken cancellationToken,
+            Action<InterimResponse>? onInterim = null)
         {
             try
             {
@@ -174,6 +176,11 @@ namespace Http.Client.Internal
                     if (status == HeadStatus.Done)
                     {
                         return head;
+                    }
+                    if (status == HeadStatus.Interim)
+                    {
+                        onInterim!(new InterimResponse(head.Status, head.Reason, head.Version, head.Headers!));
+                        continue; // the next head may already be buffered
                     }
                     if (limits.TimeoutBoundsWholeHead && _timeout is TimeSpan budget && _headDeadline == 0)
                     {
