@@ -126,6 +126,7 @@ namespace Http.Client.Internal
             }
             bool hasLength = false;
             long? length = null;
+            ReadOnlySpan<char> firstDigits = default;
             foreach (KeyValuePair<string, string> field in headers)
             {
                 if (field.Key.Equals(HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase))
@@ -133,7 +134,13 @@ namespace Http.Client.Internal
                     foreach (Range element in field.Value.AsSpan().Split(','))
                     {
                         long? value = ParseContentLength(field.Value.AsSpan(element));
-                        if (hasLength && value != length)
+                        // Compared as decimal digits, so two values beyond Int64 (both "unknown") must agree too.
+                        ReadOnlySpan<char> digits = field.Value.AsSpan(element).Trim(" \t").TrimStart('0');
+                        if (!hasLength)
+                        {
+                            firstDigits = digits;
+                        }
+                        else if (value != length || !digits.SequenceEqual(firstDigits))
                         {
                             throw new HttpException("conflicting Content-Length values: " + headers.GetJoined(HeaderNames.ContentLength));
                         }
