@@ -18,15 +18,7 @@ namespace Http.Client.Internal
         /// <summary>Free space of at least <paramref name="sizeHint"/> bytes (capped to what the total may reach).</summary>
         public Memory<byte> GetMemory(int sizeHint)
         {
-            int needed = _length + Math.Max(sizeHint, 1);
-            if (needed > _buffer.Length)
-            {
-                int size = Math.Max(needed, Math.Max(InitialCapacity, (int)Math.Min((long)_buffer.Length * 2, Array.MaxLength)));
-                byte[] larger = ArrayPool<byte>.Shared.Rent(size);
-                _buffer.AsSpan(0, _length).CopyTo(larger);
-                ReturnBuffer();
-                _buffer = larger;
-            }
+            Grow(ref _buffer, _length, _length + Math.Max(sizeHint, 1), InitialCapacity);
             return _buffer.AsMemory(_length);
         }
 
@@ -45,6 +37,26 @@ namespace Http.Client.Internal
             ReturnBuffer();
             _buffer = Array.Empty<byte>();
             _length = 0;
+        }
+
+        /// <summary>
+        /// Makes a pooled <paramref name="buffer"/> hold at least <paramref name="needed"/> bytes, keeping its first
+        /// <paramref name="length"/>: a larger array (doubling, at least <paramref name="initialCapacity"/>) rented from the
+        /// pool, the old one returned. Shared with <see cref="RequestHeadWriter"/>.
+        /// </summary>
+        public static void Grow(ref byte[] buffer, int length, int needed, int initialCapacity)
+        {
+            if (needed <= buffer.Length)
+            {
+                return;
+            }
+            byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Max(initialCapacity, (int)Math.Min((long)buffer.Length * 2, Array.MaxLength))));
+            buffer.AsSpan(0, length).CopyTo(larger);
+            if (buffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+            buffer = larger;
         }
 
         private void ReturnBuffer()

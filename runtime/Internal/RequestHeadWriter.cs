@@ -224,20 +224,6 @@ namespace Http.Client.Internal
             _length += written + 2;
         }
 
-        private void EnsureCapacity(int extra)
-        {
-            int needed = _length + extra;
-            if (needed <= _buffer.Length)
-            {
-                return;
-            }
-            byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Max(InitialCapacity, _buffer.Length * 2)));
-            _buffer.AsSpan(0, _length).CopyTo(larger);
-            if (_buffer.Length > 0)
-            {
-                ArrayPool<byte>.Shared.Return(_buffer);
-            }
-            _buffer = larger;
-        }
+        private void EnsureCapacity(int extra) => ByteAccumulator.Grow(ref _buffer, _length, _length + extra, InitialCapacity);
     }
 }
