@@ -25,6 +25,9 @@ namespace Http.Client
         /// <summary>Largest Content-Length <see cref="Read()"/> trusts enough to allocate the whole body up front.</summary>
         private const int PreallocateWholeBodyLimit = 1024 * 1024;
 
+        /// <summary>Most bytes one <see cref="Peek"/> copies: CPython's peek shows at most its 8 KiB read buffer.</summary>
+        private const int PeekMaxBytes = 8192;
+
         private readonly HttpConnection? _connection;
         private Transport? _transport;
         private BodyDecoder _body; // chosen by BeginCore: the only place that knows the framing
@@ -106,7 +109,7 @@ namespace Http.Client
 
         /// <summary>
         /// Returns body bytes without consuming them (at least one unless the body ended; possibly more or fewer than
-        /// <paramref name="n"/>, never past the end of the body or the current chunk).
+        /// <paramref name="n"/>, at most 8,192 as CPython's read buffer, never past the end of the body or the current chunk).
         /// </summary>
         /// <param name="n">A hint, as Python's peek.</param>
         public byte[] Peek(int n = 0) => PeekCore(false, default).GetAwaiter().GetResult();
@@ -414,8 +417,9 @@ namespace Http.Client
             {
                 return Array.Empty<byte>(); // peek does not report protocol errors, as CPython
             }
-            // docs/differences.md #6: never beyond this body (CPython's peek may show the next response).
-            return window == 0 ? Array.Empty<byte>() : _transport!.BufferedSpan.Slice(0, window).ToArray();
+            // docs/differences.md #6: never beyond this body (CPython's peek may show the next response). At most
+            // PeekMaxBytes, as CPython's 8 KiB read buffer: a Peek/Read1(n) loop then copies linearly, whatever the window.
+            return window == 0 ? Array.Empty<byte>() : _transport!.BufferedSpan.Slice(0, Math.Min(window, PeekMaxBytes)).ToArray();
         }
 
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]

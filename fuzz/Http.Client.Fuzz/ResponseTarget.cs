@@ -43,6 +43,12 @@ public static class ResponseTarget
     /// </summary>
     public const long AllocationBase = 4 * 1024 * 1024;
 
+    /// <summary>The most one <c>Peek()</c> may return (and copy): CPython's peek shows at most its 8 KiB read buffer.</summary>
+    public const int PeekCopyBound = 8192;
+
+    [ThreadStatic]
+    private static long _peekAllowance; // allocation allowed for the Peek() copies of the exchange running on this thread
+
     /// <summary>Allocation allowed per reply byte (result arrays growing by doubling, header strings, copies).</summary>
     public const long AllocationPerReplyByte = 64;
 
@@ -144,9 +150,10 @@ public static class ResponseTarget
     private static string Measure(Case c, int[] splits)
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
+        _peekAllowance = 0;
         string outcome = Exchange(c, splits).GetAwaiter().GetResult();
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        long bound = AllocationBase + AllocationPerReplyByte * c.Reply.Length;
+        long bound = AllocationBase + AllocationPerReplyByte * c.Reply.Length + _peekAllowance;
         if (allocated > bound)
         {
             throw new FuzzFindingException($"allocated {allocated} bytes (bound {bound}) for a {c.Reply.Length}-byte reply ({c})");
@@ -285,6 +292,12 @@ public static class ResponseTarget
             case 4:
             {
                 byte[] peeked = a ? await r.PeekAsync() : r.Peek();
+                // Each Peek copies up to CPython's 8 KiB read buffer, whatever the caller then reads.
+                _peekAllowance += PeekCopyBound;
+                if (peeked.Length > PeekCopyBound)
+                {
+                    throw new FuzzFindingException($"Peek() returned {peeked.Length} bytes, more than CPython's {PeekCopyBound}-byte buffer ({c})");
+                }
                 byte[] next = AtMost(a ? await r.Read1Async(n) : r.Read1(n), n, "Read1(n)");
                 // Peek shows what the next read returns (Read1 takes at most n of it).
                 int common = Math.Min(peeked.Length, next.Length);
@@ -333,7 +346,8 @@ public static class ResponseTarget
         {
             throw new FuzzFindingException($"a bare CR reached the reason or a header field ({c})");
         }
-        string[] lengths = response.Headers.GetAll("Content-Length").Select(v => v.Trim(' ', '\t')).Distinct(StringComparer.Ordinal).ToArray();
+        // Compared as decimal values: "03" and "3" are the same length (RFC 9110 section 8.6 allows identical values).
+        string[] lengths = response.Headers.GetAll("Content-Length").Select(v => DecimalDigits(v.Trim(' ', '\t'))).Distinct(StringComparer.Ordinal).ToArray();
         bool chunked = IsChunked(response);
         // HEAD, 1xx, 204 and 304 end at the blank line whatever their fields say (RFC 9112 section 6.3 rule 1): their
         // Content-Length frames nothing, so disagreeing values there are not a framing choice.
@@ -361,8 +375,15 @@ public static class ResponseTarget
         return false;
     }
 
+    private static string DecimalDigits(string value)
+    {
+        string trimmed = value.TrimStart('0');
+        return trimmed.Length == 0 && value.Length > 0 ? "0" : trimmed;
+    }
+
+    /// <summary>Framed as chunked: the first Transfer-Encoding field decides, as CPython's <c>headers.get</c>.</summary>
     private static bool IsChunked(HttpResponse response) =>
-        string.Equals(response.GetHeader("Transfer-Encoding")?.Trim(' ', '\t'), "chunked", StringComparison.OrdinalIgnoreCase);
+        string.Equals(response.Headers.GetAll("Transfer-Encoding").FirstOrDefault()?.Trim(' ', '\t'), "chunked", StringComparison.OrdinalIgnoreCase);
 
     private static byte[] AtMost(byte[] got, int limit, string api) =>
         got.Length <= limit ? got : throw new FuzzFindingException($"{api} with n={limit} returned {got.Length} bytes");

@@ -236,4 +236,20 @@ public class RobustnessTests
             Assert.Equal(Latin1.Bytes("Text")[..p.Length], p);
         }
     }
+
+    /// <summary>Fuzz finding 4: a Peek()/Read1(n) loop must not copy the whole 64 KiB window on every call.</summary>
+    [Fact]
+    public void Peek_ReturnsAtMostCPythonsReadBuffer()
+    {
+        string body = new string('x', 30_000);
+        using var ex = Exchange.Begin("HTTP/1.1 200 OK\r\nContent-Length: 30000\r\n\r\n" + body, ReadSplit.Whole);
+        int total = 0;
+        for (int i = 0; i < 10_000 && total < body.Length; i++)
+        {
+            byte[] peeked = ex.Response.Peek();
+            Assert.InRange(peeked.Length, 1, 8192);
+            total += ex.Response.Read1(4096).Length;
+        }
+        Assert.Equal(body.Length, total);
+    }
 }
