@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using System.IO;
+using Http.Client.Internal;
 
 namespace Http.Client
 {
@@ -117,27 +118,13 @@ namespace Http.Client
         /// <summary>A short description (used by the debug output).</summary>
         public override string ToString() => Kind switch
         {
-            RequestBodyKind.Bytes => Internal.PythonRepr.Bytes(Bytes.Span),
-            RequestBodyKind.Text => Internal.PythonRepr.String((string)Source!),
-            RequestBodyKind.ArrayChunks when Source is System.Collections.Generic.IReadOnlyList<byte[]> list => ListRepr(list),
+            RequestBodyKind.Bytes => PythonRepr.Bytes(Bytes.Span),
+            RequestBodyKind.Text => PythonRepr.String((string)Source!),
+            // Python prints a list body as [b'a', b'b'] ("Unable to determine size of ..."); only materialized lists are
+            // shown this way, so describing a body never consumes a one-shot sequence.
+            RequestBodyKind.ArrayChunks when Source is IReadOnlyList<byte[]> list => PythonRepr.BytesList(list),
             _ => Source!.ToString() ?? Kind.ToString(),
         };
-
-        // Python prints a list body as [b'a', b'b'] ("Unable to determine size of ..."); only materialized lists are
-        // shown this way, so describing a body never consumes a one-shot sequence.
-        private static string ListRepr(IReadOnlyList<byte[]> list)
-        {
-            var builder = new System.Text.StringBuilder("[");
-            for (int i = 0; i < list.Count; i++)
-            {
-                if (i > 0)
-                {
-                    builder.Append(", ");
-                }
-                Internal.PythonRepr.AppendBytes(builder, list[i] ?? Array.Empty<byte>());
-            }
-            return builder.Append(']').ToString();
-        }
     }
 
     internal enum RequestBodyKind
