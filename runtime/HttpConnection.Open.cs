@@ -135,15 +135,14 @@ namespace Http.Client
                     }
                     return new NetworkStream(socket, ownsSocket: true);
                 }
-                catch (SocketException e)
+                catch (Exception e)
                 {
                     socket.Dispose();
+                    if (e is not SocketException)
+                    {
+                        throw;
+                    }
                     last = e;
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
                 }
             }
             // OSError maps to IOException (DESIGN.md); the socket error stays inside.

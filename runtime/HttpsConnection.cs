@@ -124,19 +124,18 @@ namespace Http.Client
             {
                 await AuthenticateAsync(tls, options, !async && Timeouts.TryApply(transport, Timeout), async, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is AuthenticationException or IOException)
+            catch (Exception e)
             {
-                // A peer that hangs up or answers with something other than TLS fails the handshake too: one
-                // exception type for "no TLS session", with SslStream's reason kept in the message.
                 await DisposeQuietlyAsync(tls, async).ConfigureAwait(false);
-                // After a caller's callback said no, SslStream's message does not say why the built-in checks failed.
+                if (e is not (AuthenticationException or IOException))
+                {
+                    throw;
+                }
+                // A peer that hangs up or answers with something other than TLS fails the handshake too: one
+                // exception type for "no TLS session", with SslStream's reason kept in the message. After a caller's
+                // callback said no, SslStream's message does not say why the built-in checks failed: say it here.
                 string message = $"TLS handshake with {targetHost} failed: {e.Message}";
                 throw new AuthenticationException(certificateProblems is null ? message : $"{message} (certificate problems: {certificateProblems})", e);
-            }
-            catch
-            {
-                await DisposeQuietlyAsync(tls, async).ConfigureAwait(false);
-                throw;
             }
 
             NegotiatedTlsProtocol = tls.SslProtocol;
