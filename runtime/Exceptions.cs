@@ -1,5 +1,5 @@
-// Handwritten halves of generated exception classes: message rules that need logic the one-line spec format cannot
-// express (spec/exceptions.spec marks them `custom`), and what an exception carries beyond its message.
+// Handwritten halves of generated exception classes (spec/exceptions.spec marks them `custom`): the message
+// rules below need logic the one-line spec format cannot express.
 using System.Globalization;
 
 namespace Http.Client
@@ -20,11 +20,5 @@ namespace Http.Client
     {
         // CPython replaces an empty line with its repr, "''", so the message is never blank.
         private static partial string FormatMessage(string line) => string.IsNullOrEmpty(line) ? "''" : line;
-    }
-
-    public partial class TunnelConnectionException
-    {
-        /// <summary>The header fields of the proxy's refusal (for a 407, <c>Proxy-Authenticate</c> names the schemes it accepts).</summary>
-        public HttpMessage Headers { get; internal init; } = new HttpMessage();
     }
 }

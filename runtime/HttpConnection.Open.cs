@@ -175,4 +175,11 @@ namespace Http.Client
             _tunnelResponse = (reply.Status, reply.Reason, reply.Headers!);
         }
     }
+
+    /// <summary>The handwritten half of the generated exception: the proxy's reply headers (not in the spec, whose types stand alone).</summary>
+    public partial class TunnelConnectionException
+    {
+        /// <summary>The header fields of the proxy's refusal (for a 407, <c>Proxy-Authenticate</c> names the schemes it accepts).</summary>
+        public HttpMessage Headers { get; internal init; } = new HttpMessage();
+    }
 }
