@@ -11,8 +11,9 @@ namespace Http.Client
     public partial class HttpConnection
     {
         /// <summary>
-        /// Layers a protocol over a freshly opened transport (after any CONNECT tunnel): HTTP keeps it, HTTPS runs TLS with
-        /// <paramref name="targetHost"/> (the tunnel host, else <see cref="Host"/>). A failure propagates as is and the transport is closed.
+        /// Layers a protocol over a freshly opened transport (after any CONNECT tunnel): HTTP keeps it, HTTPS runs TLS
+        /// with <paramref name="targetHost"/> (the tunnel host, else <see cref="Host"/>). A failure propagates as is and
+        /// the transport is closed.
         /// </summary>
         private protected virtual ValueTask<Stream> WrapTransportAsync(Stream transport, string targetHost, bool async, CancellationToken cancellationToken) =>
             new ValueTask<Stream>(transport);
@@ -31,7 +32,7 @@ namespace Http.Client
                 {
                     await TunnelCore(async, transport, cancellationToken).ConfigureAwait(false);
                 }
-                Stream wrapped = await WrapTransportAsync(transport.Stream, _tunnelHost ?? Host, async, cancellationToken).ConfigureAwait(false);
+                Stream wrapped = await WrapTransportAsync(transport.Stream, ServerHost, async, cancellationToken).ConfigureAwait(false);
                 if (!ReferenceEquals(wrapped, transport.Stream))
                 {
                     transport.ReplaceStream(wrapped);

@@ -45,51 +45,33 @@ namespace Http.Client
         /// the request fail with <see cref="System.Text.EncoderFallbackException"/> before anything is sent.
         /// </summary>
         /// <param name="text">The body text.</param>
-        public static RequestBody FromText(string text)
-        {
-            ArgumentNullException.ThrowIfNull(text);
-            return new RequestBody(RequestBodyKind.Text, default, text);
-        }
+        public static RequestBody FromText(string text) =>
+            new RequestBody(RequestBodyKind.Text, default, text ?? throw new ArgumentNullException(nameof(text)));
 
         /// <summary>A body read from <paramref name="stream"/> in <c>BlockSize</c> pieces until it ends.</summary>
         /// <param name="stream">A readable stream, read from its current position.</param>
-        public static RequestBody FromStream(Stream stream)
-        {
-            ArgumentNullException.ThrowIfNull(stream);
-            return new RequestBody(RequestBodyKind.Stream, default, stream);
-        }
+        public static RequestBody FromStream(Stream stream) =>
+            new RequestBody(RequestBodyKind.Stream, default, stream ?? throw new ArgumentNullException(nameof(stream)));
 
         /// <summary>A body read from <paramref name="reader"/> in <c>BlockSize</c>-character pieces, each sent as ISO-8859-1.</summary>
         /// <param name="reader">The text source.</param>
-        public static RequestBody FromReader(TextReader reader)
-        {
-            ArgumentNullException.ThrowIfNull(reader);
-            return new RequestBody(RequestBodyKind.Reader, default, reader);
-        }
+        public static RequestBody FromReader(TextReader reader) =>
+            new RequestBody(RequestBodyKind.Reader, default, reader ?? throw new ArgumentNullException(nameof(reader)));
 
         /// <summary>A body sent piece by piece (one chunk each when chunked); empty pieces are skipped.</summary>
         /// <param name="chunks">The pieces, enumerated once while sending.</param>
-        public static RequestBody FromChunks(IEnumerable<ReadOnlyMemory<byte>> chunks)
-        {
-            ArgumentNullException.ThrowIfNull(chunks);
-            return new RequestBody(RequestBodyKind.MemoryChunks, default, chunks);
-        }
+        public static RequestBody FromChunks(IEnumerable<ReadOnlyMemory<byte>> chunks) =>
+            new RequestBody(RequestBodyKind.MemoryChunks, default, chunks ?? throw new ArgumentNullException(nameof(chunks)));
 
         /// <summary>A body sent piece by piece (one chunk each when chunked); empty pieces are skipped.</summary>
         /// <param name="chunks">The pieces, enumerated once while sending.</param>
-        public static RequestBody FromChunks(IEnumerable<byte[]> chunks)
-        {
-            ArgumentNullException.ThrowIfNull(chunks);
-            return new RequestBody(RequestBodyKind.ArrayChunks, default, chunks);
-        }
+        public static RequestBody FromChunks(IEnumerable<byte[]> chunks) =>
+            new RequestBody(RequestBodyKind.ArrayChunks, default, chunks ?? throw new ArgumentNullException(nameof(chunks)));
 
         /// <summary>A body sent piece by piece as the pieces arrive (one chunk each when chunked); empty pieces are skipped.</summary>
         /// <param name="chunks">The pieces, enumerated once while sending.</param>
-        public static RequestBody FromChunks(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks)
-        {
-            ArgumentNullException.ThrowIfNull(chunks);
-            return new RequestBody(RequestBodyKind.AsyncChunks, default, chunks);
-        }
+        public static RequestBody FromChunks(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks) =>
+            new RequestBody(RequestBodyKind.AsyncChunks, default, chunks ?? throw new ArgumentNullException(nameof(chunks)));
 
         /// <summary>Text sent as ISO-8859-1; null gives no body.</summary>
         /// <param name="text">The body text.</param>
