@@ -121,11 +121,10 @@ namespace Http.Client.Internal
     internal readonly struct TimeoutScope(CancellationTokenSource? source, CancellationTokenRegistration link, CancellationToken caller, bool blocking)
         : IDisposable
     {
-
         /// <summary>A synchronous call that the stream's own timeouts bound (see <see cref="Timeouts.TryApply"/>).</summary>
         public static TimeoutScope Blocking => new TimeoutScope(null, default, default, blocking: true);
 
-        /// <summary>True when the operation must run unblocked: it has a timer or may be cancelled.</summary>
+        /// <summary>True when a timer runs: the operation must then be one that <see cref="Token"/> can stop.</summary>
         public bool IsTimed => source is not null;
 
         /// <summary>The token for the operation: the timer linked with the caller's token.</summary>
