@@ -50,8 +50,6 @@ namespace Http.Client
         /// <summary>The default HTTPS port, 443 (Python's <c>HTTPS_PORT</c>).</summary>
         public new const int DefaultPort = 443;
 
-        private readonly SslClientAuthenticationOptions? _sslOptions;
-
         /// <summary>
         /// Creates a connection to <paramref name="host"/> over TLS; nothing is sent until the first request
         /// or <see cref="HttpConnection.Connect"/>.
@@ -76,11 +74,11 @@ namespace Http.Client
             SslClientAuthenticationOptions? sslOptions = null)
             : base(host, port, timeout, sourceAddress, blockSize, DefaultPort)
         {
-            _sslOptions = sslOptions;
+            SslOptions = sslOptions;
         }
 
         /// <summary>The TLS settings given to the constructor, or null when the defaults apply.</summary>
-        public SslClientAuthenticationOptions? SslOptions => _sslOptions;
+        public SslClientAuthenticationOptions? SslOptions { get; }
 
         /// <summary>
         /// The TLS version of the most recent successful handshake, or null before one (and while a new
@@ -180,7 +178,7 @@ namespace Http.Client
         // or wrapping the callback never touches the caller's object, which may serve other connections.
         internal SslClientAuthenticationOptions CreateHandshakeOptions(string targetHost, Action<string> reportProblems)
         {
-            SslClientAuthenticationOptions? user = _sslOptions;
+            SslClientAuthenticationOptions? user = SslOptions;
             if (user is null)
             {
                 return new SslClientAuthenticationOptions
