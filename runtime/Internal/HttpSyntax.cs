@@ -156,7 +156,18 @@ namespace Http.Client.Internal
         }
 
         /// <summary>Index of the first character above <paramref name="max"/>, or -1.</summary>
-        public static int IndexOfAbove(string text, char max) => text.AsSpan().IndexOfAnyExceptInRange('\0', max);
+        // A plain loop: on header-sized strings it measured faster than span.IndexOfAnyExceptInRange.
+        public static int IndexOfAbove(string text, char max)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                if (text[i] > max)
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
 
         /// <summary>
         /// Encodes a str request body as latin-1 with CPython's friendly error:

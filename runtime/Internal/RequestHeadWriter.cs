@@ -135,7 +135,13 @@ namespace Http.Client.Internal
             }
         }
 
-        public void AppendCrlf() => Append("\r\n"u8);
+        public void AppendCrlf()
+        {
+            Span<byte> span = GetSpan(2);
+            span[0] = (byte)'\r';
+            span[1] = (byte)'\n';
+            Advance(2);
+        }
 
         /// <summary>Appends characters already checked to be at most U+00FF (latin-1, one byte each).</summary>
         public void AppendLatin1(ReadOnlySpan<char> text) => Advance(Encoding.Latin1.GetBytes(text, GetSpan(text.Length)));
