@@ -173,7 +173,10 @@ namespace Http.Client
             {
                 while (total < destination.Length)
                 {
-                    int read = await ReadSomeCore(async, destination.Slice(total), cancellationToken).ConfigureAwait(false);
+                    // Buffered data is copied here, without a state machine per frame; ReadSomeCore does the rest.
+                    int read = DirectReadLength(destination.Length - total) == 0 && TryWindow(out int window)
+                        ? CopyWindow(destination.Span.Slice(total), window)
+                        : await ReadSomeCore(async, destination.Slice(total), cancellationToken).ConfigureAwait(false);
                     total += read;
                     if (read == 0 || !untilFull)
                     {
