@@ -79,6 +79,19 @@ namespace Http.Client
         /// </summary>
         public bool TimeoutBoundsWholeHead { get; set; }
 
+        /// <summary>CPython's "got more than N ..." error for a count beyond its bound (inlined: the check runs per line).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        internal static void Check(int count, int max, string what)
+        {
+            if (count > max)
+            {
+                ThrowOver(max, what);
+            }
+        }
+
+        [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+        private static void ThrowOver(int max, string what) => throw new HttpException($"got more than {max} {what}");
+
         private static int AtLeast(int value, int minimum, [System.Runtime.CompilerServices.CallerMemberName] string name = "") =>
             value >= minimum ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least {minimum}.");
     }

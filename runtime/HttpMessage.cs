@@ -11,8 +11,6 @@ namespace Http.Client
     /// </summary>
     public sealed class HttpMessage : IReadOnlyList<KeyValuePair<string, string>>
     {
-        private static readonly string[] NoValues = Array.Empty<string>();
-
         // Fields in wire order: the first _count entries of _fields. The array may be shared with the previous
         // response's message on the same connection (when the server repeated its header lines); a shared array is
         // never written: the first differing field copies it (copy-on-write).
@@ -66,7 +64,7 @@ namespace Http.Client
             int index = IndexOf(name, 0);
             if (index < 0)
             {
-                return NoValues;
+                return Array.Empty<string>();
             }
             var values = new List<string>(2);
             while (index >= 0)
@@ -101,13 +99,7 @@ namespace Http.Client
         {
             var message = new HttpMessage();
             var parser = new HeaderBlockParser(message);
-            while (!headerBlock.IsEmpty && !parser.Stopped)
-            {
-                int newline = headerBlock.IndexOf((byte)'\n');
-                int length = newline < 0 ? headerBlock.Length : newline + 1;
-                parser.FeedRawLine(headerBlock.Slice(0, length));
-                headerBlock = headerBlock.Slice(length);
-            }
+            parser.FeedBlock(headerBlock);
             parser.Finish();
             return message;
         }

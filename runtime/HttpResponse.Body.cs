@@ -104,26 +104,13 @@ namespace Http.Client
         }
 
         /// <summary>
-        /// How many bytes to read straight from the stream into the caller's memory: when nothing is buffered and the
-        /// current frame has at least <see cref="DirectReadMinimum"/> bytes for a destination that large (else 0: go
-        /// through the buffer).
+        /// How many bytes to read straight from the stream into the caller's memory (0: through the buffer): only with
+        /// nothing buffered and at least <see cref="DirectReadMinimum"/> bytes of the current frame wanted.
         /// </summary>
         private int DirectReadLength(int destinationLength)
         {
             long length = Math.Min(destinationLength, _body.DataRemaining);
             return _transport!.Buffered == 0 && length >= DirectReadMinimum ? (int)length : 0;
-        }
-
-        private int ReceiveSync(Transport transport, Span<byte> destination)
-        {
-            try
-            {
-                return transport.Receive(destination);
-            }
-            catch (Exception e) when (OnReadFailure(e))
-            {
-                throw;
-            }
         }
 
         /// <summary>Books a direct read; 0 (the stream ended) is left for the decoder to judge.</summary>

@@ -83,23 +83,23 @@ namespace Http.Client
 
         /// <summary>Reads the rest of the body.</summary>
         /// <exception cref="IncompleteReadException">The connection ended before the declared length or last chunk.</exception>
-        public byte[] Read() => ReadAllCore(false, default).GetAwaiter().GetResult();
+        public byte[] Read() => ReadCore(false, -1, default).GetAwaiter().GetResult();
 
         /// <summary>Reads the rest of the body.</summary>
         /// <param name="cancellationToken">Cancels the read (the connection is then closed).</param>
-        public ValueTask<byte[]> ReadAsync(CancellationToken cancellationToken = default) => ReadAllCore(true, cancellationToken);
+        public ValueTask<byte[]> ReadAsync(CancellationToken cancellationToken = default) => ReadCore(true, -1, cancellationToken);
 
         /// <summary>
         /// Reads up to <paramref name="amount"/> bytes (fewer only at the end of the body); a negative amount reads
         /// the rest like <see cref="Read()"/>.
         /// </summary>
         /// <param name="amount">Number of bytes wanted.</param>
-        public byte[] Read(int amount) => ReadAmountCore(false, amount, default).GetAwaiter().GetResult();
+        public byte[] Read(int amount) => ReadCore(false, amount, default).GetAwaiter().GetResult();
 
         /// <summary>Reads up to <paramref name="amount"/> bytes; see <see cref="Read(int)"/>.</summary>
         /// <param name="amount">Number of bytes wanted.</param>
         /// <param name="cancellationToken">Cancels the read (the connection is then closed).</param>
-        public ValueTask<byte[]> ReadAsync(int amount, CancellationToken cancellationToken = default) => ReadAmountCore(true, amount, cancellationToken);
+        public ValueTask<byte[]> ReadAsync(int amount, CancellationToken cancellationToken = default) => ReadCore(true, amount, cancellationToken);
 
         /// <summary>Reads one line (through <c>\n</c>), at most <paramref name="limit"/> bytes when it is not negative.</summary>
         /// <param name="limit">Maximum bytes; negative for no limit.</param>
@@ -155,10 +155,7 @@ namespace Http.Client
         {
         }
 
-        /// <summary>Reads body bytes into <paramref name="buffer"/> (Python's readinto); 0 at the end of the body.</summary>
-        /// <param name="buffer">Destination.</param>
-        /// <param name="offset">Offset in <paramref name="buffer"/>.</param>
-        /// <param name="count">Maximum bytes.</param>
+        /// <inheritdoc cref="Read(Span{byte})"/>
         public override int Read(byte[] buffer, int offset, int count)
         {
             ValidateBufferArguments(buffer, offset, count);
@@ -194,7 +191,7 @@ namespace Http.Client
                 {
                     Span<byte> rest = buffer.Slice(total);
                     int direct = DirectReadLength(rest.Length);
-                    int read = direct > 0 ? Received(ReceiveSync(transport, rest.Slice(0, direct))) : 0;
+                    int read = direct > 0 ? Received(transport.Receive(rest.Slice(0, direct))) : 0;
                     if (read == 0)
                     {
                         read = CopyWindow(rest, TryWindow(out int window) ? window : WindowCore(false, true, default).GetAwaiter().GetResult());
@@ -209,6 +206,10 @@ namespace Http.Client
             catch (IncompleteReadException)
             {
                 throw new IncompleteReadException(buffer.Slice(0, total).ToArray());
+            }
+            catch (Exception e) when (OnReadFailure(e)) // a failed Receive (the window filtered its own: the rule is idempotent)
+            {
+                throw;
             }
             return AfterRead(total, buffer.Length, finishAtLength: true);
         }
@@ -225,11 +226,7 @@ namespace Http.Client
             return ReadIntoCore(true, buffer, cancellationToken);
         }
 
-        /// <summary>Reads body bytes into <paramref name="buffer"/>; 0 at the end of the body.</summary>
-        /// <param name="buffer">Destination.</param>
-        /// <param name="offset">Offset in <paramref name="buffer"/>.</param>
-        /// <param name="count">Maximum bytes.</param>
-        /// <param name="cancellationToken">Cancels the read (the connection is then closed).</param>
+        /// <inheritdoc cref="ReadAsync(Memory{byte}, CancellationToken)"/>
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         {
             ValidateBufferArguments(buffer, offset, count);
@@ -237,18 +234,12 @@ namespace Http.Client
         }
 
         /// <summary>Not supported.</summary>
-        /// <param name="offset">Ignored.</param>
-        /// <param name="origin">Ignored.</param>
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("HttpResponse does not support seeking.");
 
         /// <summary>Not supported.</summary>
-        /// <param name="value">Ignored.</param>
         public override void SetLength(long value) => throw new NotSupportedException("HttpResponse is read-only.");
 
         /// <summary>Not supported.</summary>
-        /// <param name="buffer">Ignored.</param>
-        /// <param name="offset">Ignored.</param>
-        /// <param name="count">Ignored.</param>
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("HttpResponse is read-only.");
 
         /// <summary>A short description: status, reason and version.</summary>
@@ -313,63 +304,44 @@ namespace Http.Client
             return new UpgradedStream(transport);
         }
 
+        /// <summary>read() when <paramref name="amount"/> is negative (docs/differences.md #11), else read(amt).</summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<byte[]> ReadAllCore(bool async, CancellationToken cancellationToken)
+        private async ValueTask<byte[]> ReadCore(bool async, int amount, CancellationToken cancellationToken)
         {
             if (_transport is null)
             {
                 return Array.Empty<byte>();
             }
-            byte[] body;
-            if (_body.Length is long length && length <= PreallocateWholeBodyLimit)
+            bool all = amount < 0;
+            long wanted = all ? _body.Length ?? long.MaxValue : ClipToLength(amount);
+            byte[] result;
+            if (wanted <= (all ? PreallocateWholeBodyLimit : PreallocateLimit))
             {
                 // The usual case: one exact array, filled in place.
-                body = length == 0 ? Array.Empty<byte>() : new byte[length];
-                int got = await FillCore(async, body, untilFull: true, cancellationToken).ConfigureAwait(false);
-                body = got == body.Length ? body : body.AsSpan(0, got).ToArray();
+                result = wanted == 0 ? Array.Empty<byte>() : new byte[wanted];
+                int got = await FillCore(async, result, untilFull: true, cancellationToken).ConfigureAwait(false);
+                result = got == result.Length ? result : result.AsSpan(0, got).ToArray();
             }
             else
             {
                 // Unknown or large (even absurd) length: grow with the data that really arrives (CVE-2025-13836).
                 using var accumulator = new ByteAccumulator();
-                await AccumulateCore(async, accumulator, long.MaxValue, cancellationToken).ConfigureAwait(false);
-                body = accumulator.ToArray();
-            }
-            if (_body.IsTruncated)
-            {
-                CloseConn(false);
-                throw new IncompleteReadException(body, _body.Length);
-            }
-            CloseConn(true);
-            return body;
-        }
-
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<byte[]> ReadAmountCore(bool async, int amount, CancellationToken cancellationToken)
-        {
-            if (amount < 0)
-            {
-                return await ReadAllCore(async, cancellationToken).ConfigureAwait(false); // docs/differences.md #11
-            }
-            if (_transport is null)
-            {
-                return Array.Empty<byte>();
-            }
-            int wanted = ClipToLength(amount);
-            byte[] result;
-            if (wanted <= PreallocateLimit)
-            {
-                result = wanted == 0 ? Array.Empty<byte>() : new byte[wanted];
-                int got = await FillCore(async, result, untilFull: true, cancellationToken).ConfigureAwait(false);
-                result = got == wanted ? result : result.AsSpan(0, got).ToArray();
-            }
-            else
-            {
-                using var accumulator = new ByteAccumulator();
                 await AccumulateCore(async, accumulator, wanted, cancellationToken).ConfigureAwait(false);
                 result = accumulator.ToArray();
             }
-            AfterRead(result.Length, wanted, finishAtLength: true);
+            if (!all)
+            {
+                AfterRead(result.Length, (int)wanted, finishAtLength: true);
+            }
+            else if (_body.IsTruncated)
+            {
+                CloseConn(false);
+                throw new IncompleteReadException(result, _body.Length);
+            }
+            else
+            {
+                CloseConn(true);
+            }
             return result;
         }
 

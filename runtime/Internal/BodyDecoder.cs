@@ -59,10 +59,6 @@ namespace Http.Client.Internal
             _framing = framing;
             _remaining = remaining;
             _limits = limits;
-            _chunk = ChunkState.SizeLine;
-            _endOfStream = false;
-            _scanned = _trailerLines = _trailerBytes = 0;
-            LostSync = false;
         }
 
         private enum Framing : byte
@@ -102,14 +98,8 @@ namespace Http.Client.Internal
         /// differences 32-34): no body for HEAD, 1xx, 204 and 304 whatever the fields say; chunked when
         /// Transfer-Encoding says so (docs/differences.md #8), and then a Content-Length beside it is ignored but the
         /// connection is not reused; else the Content-Length (1*DIGIT, every field and list element agreeing); else
-        /// until close.
+        /// until close. <paramref name="willClose"/> is CPython's will_close.
         /// </summary>
-        /// <param name="status">The final status.</param>
-        /// <param name="version">10 or 11.</param>
-        /// <param name="isHead">The request was HEAD.</param>
-        /// <param name="headers">The response headers.</param>
-        /// <param name="limits">Bounds for chunk-size and trailer lines.</param>
-        /// <param name="willClose">CPython's will_close: the connection ends with this response.</param>
         /// <exception cref="HttpException">An invalid or conflicting Content-Length.</exception>
         public static BodyDecoder For(int status, int version, bool isHead, HttpMessage headers, HttpConnectionLimits limits, out bool willClose)
         {
@@ -193,9 +183,6 @@ namespace Http.Client.Internal
             }
         }
 
-        /// <summary>The stream ended where the caller read straight from it.</summary>
-        public void EndOfStream() => _endOfStream = true;
-
         /// <summary>
         /// One Content-Length value: 1*DIGIT with optional spaces/tabs around it (docs/differences.md #33; CPython takes
         /// whatever Python's int() takes). Null when it is beyond Int64 (docs/differences.md #25: the body is then read
@@ -259,20 +246,6 @@ namespace Http.Client.Internal
             }
             string? proxyConnection = headers.Get(HeaderNames.ProxyConnection);
             return !(proxyConnection is not null && proxyConnection.Contains("keep-alive", StringComparison.OrdinalIgnoreCase));
-        }
-
-        /// <summary>gh-150743: at most so many trailer lines, and bytes, after the last chunk.</summary>
-        private void CountTrailer(int length)
-        {
-            _trailerBytes += length;
-            if (++_trailerLines > _limits.MaxTrailerLines)
-            {
-                throw new HttpException($"got more than {_limits.MaxTrailerLines} trailer lines");
-            }
-            if (_trailerBytes > _limits.MaxTrailerBytes)
-            {
-                throw new HttpException($"got more than {_limits.MaxTrailerBytes} bytes of trailers");
-            }
         }
 
         private BodyStatus DecodeChunked(ReadOnlySpan<byte> buffered, bool endOfStream, ref int framing, ref int window)
@@ -351,7 +324,9 @@ namespace Http.Client.Internal
                             _chunk = ChunkState.Done;
                             return BodyStatus.Finished;
                         }
-                        CountTrailer(length);
+                        // gh-150743: at most so many trailer lines, and bytes, after the last chunk.
+                        HttpConnectionLimits.Check(++_trailerLines, _limits.MaxTrailerLines, "trailer lines");
+                        HttpConnectionLimits.Check(_trailerBytes += length, _limits.MaxTrailerBytes, "bytes of trailers");
                         break;
                     }
                     default:

@@ -5,8 +5,8 @@ using System.Text;
 namespace Http.Client.Internal
 {
     /// <summary>
-    /// The header semantics of Python's email parser (compat32) as http.client uses it (behavior.md D4), fed one raw
-    /// line at a time: CR, LF and CRLF all end a line; SP/HT lines continue the previous field; <c>: value</c> lines
+    /// The header semantics of Python's email parser (compat32) as http.client uses it (behavior.md D4), fed raw
+    /// bytes or one line at a time: CR, LF and CRLF all end a line; SP/HT lines continue the previous field; <c>: value</c> lines
     /// are skipped; <c>From </c> lines ignored; a line that is not a header ends the block (later lines dropped).
     /// A mutable struct: keep it in one local (it lives in the reading method's state machine, no allocation).
     /// </summary>
@@ -24,19 +24,13 @@ namespace Http.Client.Internal
         {
             _message = message;
             _previous = previous;
-            _fieldIndex = 0;
-            _name = null;
-            _value = null;
-            _valueEnding = "";
-            _folded = null;
-            Stopped = false;
         }
 
         /// <summary>True once a blank or malformed line ended the block; later lines are ignored.</summary>
         public bool Stopped { get; private set; }
 
-        /// <summary>Feeds one raw line (as split on LF by the reader), which may hold several CR-separated lines.</summary>
-        public void FeedRawLine(ReadOnlySpan<byte> raw)
+        /// <summary>Feeds raw header bytes, any number of lines (CR, LF and CRLF each end one), until the block ends.</summary>
+        public void FeedBlock(ReadOnlySpan<byte> raw)
         {
             while (!raw.IsEmpty && !Stopped)
             {
@@ -111,9 +105,9 @@ namespace Http.Client.Internal
             // Keep-alive servers repeat their header lines: reuse the previous response's strings when the bytes match.
             bool hasPrevious = _previous is not null && _fieldIndex < _previous.Count;
             KeyValuePair<string, string> previous = hasPrevious ? _previous![_fieldIndex] : default;
-            _name = hasPrevious && System.Text.Ascii.Equals(nameBytes, previous.Key)
+            _name = hasPrevious && Ascii.Equals(nameBytes, previous.Key)
                 ? previous.Key
-                : Http.HeaderNames.TryGetKnown(nameBytes, out string? known) && System.Text.Ascii.Equals(nameBytes, known)
+                : Http.HeaderNames.TryGetKnown(nameBytes, out string? known) && Ascii.Equals(nameBytes, known)
                 ? known
                 : Encoding.Latin1.GetString(nameBytes);
             ReadOnlySpan<byte> value = content.Slice(colon + 1);
@@ -124,7 +118,7 @@ namespace Http.Client.Internal
             }
             ReadOnlySpan<byte> valueBytes = value.Slice(start);
             _value = valueBytes.IsEmpty ? ""
-                : hasPrevious && System.Text.Ascii.Equals(valueBytes, previous.Value) ? previous.Value
+                : hasPrevious && Ascii.Equals(valueBytes, previous.Value) ? previous.Value
                 : CommonValues.GetString(valueBytes);
             _valueEnding = ending.Length == 2 ? "\r\n" : ending.Length == 0 ? "" : ending[0] == '\r' ? "\r" : "\n";
         }
@@ -175,7 +169,7 @@ namespace Http.Client.Internal
         {
             foreach (string candidate in Values)
             {
-                if (candidate.Length == bytes.Length && System.Text.Ascii.Equals(bytes, candidate))
+                if (candidate.Length == bytes.Length && Ascii.Equals(bytes, candidate))
                 {
                     return candidate;
                 }

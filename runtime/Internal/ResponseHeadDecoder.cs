@@ -62,15 +62,7 @@ namespace Http.Client.Internal
             _deliverInterim = deliverInterim && !tunnel;
             _debug = debug;
             _previous = previous;
-            _state = State.StatusLine;
-            _scanned = _lines = _blockBytes = _interim = 0;
-            _parser = default;
-            _skippedLines = null;
-            Status = 0;
             Reason = "";
-            VersionText = "";
-            Version = 0;
-            Headers = null;
         }
 
         private enum State : byte
@@ -85,9 +77,6 @@ namespace Http.Client.Internal
         public int Status { get; private set; }
 
         public string Reason { get; private set; }
-
-        /// <summary>The version token as sent, e.g. <c>HTTP/1.1</c>.</summary>
-        public string VersionText { get; private set; }
 
         /// <summary>10 or 11 (0 in tunnel mode, which does not check the version).</summary>
         public int Version { get; private set; }
@@ -168,13 +157,13 @@ namespace Http.Client.Internal
         /// </summary>
         public static (string Version, int Status, string Reason) ParseStatusLine(ReadOnlySpan<byte> line)
         {
-            int position = SkipWhitespace(line, 0);
+            int position = Skip(line, 0, true);
             int versionStart = position;
-            position = SkipToken(line, position);
+            position = Skip(line, position, false);
             ReadOnlySpan<byte> version = line.Slice(versionStart, position - versionStart);
-            position = SkipWhitespace(line, position);
+            position = Skip(line, position, true);
             int statusStart = position;
-            position = SkipToken(line, position);
+            position = Skip(line, position, false);
             ReadOnlySpan<byte> status = line.Slice(statusStart, position - statusStart);
             if (!version.StartsWith(HttpPrefix) || status.Length != 3
                 || !char.IsAsciiDigit((char)status[0]) || !char.IsAsciiDigit((char)status[1]) || !char.IsAsciiDigit((char)status[2])
@@ -183,7 +172,7 @@ namespace Http.Client.Internal
                 throw new BadStatusLineException(Encoding.Latin1.GetString(line));
             }
             int code = (status[0] - '0') * 100 + (status[1] - '0') * 10 + (status[2] - '0');
-            position = SkipWhitespace(line, position);
+            position = Skip(line, position, true);
             int reasonEnd = line.Length;
             while (reasonEnd > position && IsWhitespace(line[reasonEnd - 1]))
             {
@@ -223,26 +212,17 @@ namespace Http.Client.Internal
                 OnStatusLine(line);
                 return false;
             }
-            _blockBytes += line.Length;
-            if (++_lines > _limits.MaxHeaders)
-            {
-                throw new HttpException($"got more than {_limits.MaxHeaders} headers");
-            }
-            if (_blockBytes > _limits.MaxHeaderBytes)
-            {
-                throw new HttpException($"got more than {_limits.MaxHeaderBytes} bytes of headers");
-            }
+            HttpConnectionLimits.Check(++_lines, _limits.MaxHeaders, "headers");
+            HttpConnectionLimits.Check(_blockBytes += line.Length, _limits.MaxHeaderBytes, "bytes of headers");
             bool end = line.IsEmpty || IsBlankLine(line);
             if (_state == State.InterimHeaders)
             {
-                if (!end)
-                {
-                    _skippedLines?.Add(line.ToArray());
-                    return false;
-                }
                 _skippedLines?.Add(line.ToArray());
-                _debug?.WriteLine("headers: " + PythonRepr.BytesList(_skippedLines!));
-                _state = State.StatusLine;
+                if (end)
+                {
+                    _debug?.WriteLine("headers: " + PythonRepr.BytesList(_skippedLines!));
+                    _state = State.StatusLine;
+                }
                 return false;
             }
             if (end)
@@ -281,7 +261,6 @@ namespace Http.Client.Internal
                 throw new RemoteDisconnectedException("Remote end closed connection without response");
             }
             (string version, int status, string reason) = ParseStatusLine(line);
-            VersionText = version;
             Status = status;
             Reason = reason;
             _lines = 0;
@@ -291,26 +270,13 @@ namespace Http.Client.Internal
             bool delivered = _deliverInterim && status < 200 && status != 101;
             if (!_tunnel && (status == 100 || delivered))
             {
-                if (++_interim > _limits.MaxInterimResponses)
+                HttpConnectionLimits.Check(++_interim, _limits.MaxInterimResponses, "interim responses");
+                if (!delivered)
                 {
-                    throw new HttpException($"got more than {_limits.MaxInterimResponses} interim responses");
-                }
-                if (delivered)
-                {
-                    // Delivered to the caller: parsed as a full head with its own headers (never shared with the final one's).
-                    Version = MapVersion(version);
-                    if (Version == 0)
-                    {
-                        throw new UnknownProtocolException(version);
-                    }
-                    Headers = new HttpMessage(2);
-                    _parser = new HeaderBlockParser(Headers);
-                    _state = State.DeliveredInterimHeaders;
+                    _state = State.InterimHeaders; // skipped unparsed, its version unchecked (CPython)
+                    _skippedLines = _debug is not null ? new List<byte[]>() : null;
                     return;
                 }
-                _state = State.InterimHeaders;
-                _skippedLines = _debug is not null ? new List<byte[]>() : null;
-                return;
             }
             if (!_tunnel)
             {
@@ -320,6 +286,14 @@ namespace Http.Client.Internal
                     throw new UnknownProtocolException(version);
                 }
             }
+            if (delivered)
+            {
+                // Delivered to the caller: parsed as a full head with its own headers (never shared with the final one's).
+                Headers = new HttpMessage(2);
+                _parser = new HeaderBlockParser(Headers);
+                _state = State.DeliveredInterimHeaders;
+                return;
+            }
             // Keep-alive servers repeat their header lines: start on the previous response's fields (shared, copy-on-write).
             // Else room for 8 fields, what a typical server sends (nginx: 6-8), so the array is not grown on the way.
             Headers = _previous is null ? new HttpMessage(8) : HttpMessage.StartingFrom(_previous);
@@ -327,18 +301,10 @@ namespace Http.Client.Internal
             _state = State.Headers;
         }
 
-        private static int SkipWhitespace(ReadOnlySpan<byte> line, int position)
+        /// <summary>The position after the run of whitespace (or, with <paramref name="whitespace"/> false, of non-whitespace) at <paramref name="position"/>.</summary>
+        private static int Skip(ReadOnlySpan<byte> line, int position, bool whitespace)
         {
-            while (position < line.Length && IsWhitespace(line[position]))
-            {
-                position++;
-            }
-            return position;
-        }
-
-        private static int SkipToken(ReadOnlySpan<byte> line, int position)
-        {
-            while (position < line.Length && !IsWhitespace(line[position]))
+            while (position < line.Length && IsWhitespace(line[position]) == whitespace)
             {
                 position++;
             }
