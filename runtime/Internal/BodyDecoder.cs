@@ -206,30 +206,10 @@ namespace Http.Client.Internal
         internal static long? ParseChunkSize(ReadOnlySpan<byte> line)
         {
             int semicolon = line.IndexOf((byte)';');
-            if (semicolon >= 0)
-            {
-                line = line.Slice(0, semicolon);
-            }
-            line = line.Trim(" \t\r\n"u8);
-            if (line.IsEmpty)
-            {
-                return null;
-            }
-            long value = 0;
-            foreach (byte b in line)
-            {
-                int digit = HexConverter(b);
-                if (digit < 0 || value > (long.MaxValue >> 4))
-                {
-                    return null;
-                }
-                value = (value << 4) | (long)digit;
-            }
-            return value;
+            ReadOnlySpan<byte> digits = (semicolon >= 0 ? line.Slice(0, semicolon) : line).Trim(" \t\r\n"u8);
+            // Hex digits alone (no sign, prefix or separator); a value reaching the sign bit is beyond Int64.
+            return long.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out long value) && value >= 0 ? value : null;
         }
-
-        private static int HexConverter(byte b) =>
-            b >= '0' && b <= '9' ? b - '0' : b >= 'a' && b <= 'f' ? b - 'a' + 10 : b >= 'A' && b <= 'F' ? b - 'A' + 10 : -1;
 
         /// <summary>CPython's _check_close.</summary>
         private static bool WillClose(int version, HttpMessage headers)

@@ -54,14 +54,15 @@ namespace Http.Client.Internal
             }
         }
 
-        /// <summary>Feeds one line whose only CR, if any, is in its ending (the response head decoder has checked): one logical line.</summary>
-        public void FeedLine(ReadOnlySpan<byte> line)
+        /// <summary>The length of <paramref name="line"/> without its ending (LF, CRLF or, at the end of the stream, CR).</summary>
+        public static int ContentLength(ReadOnlySpan<byte> line)
         {
-            int contentLength = line.Length;
-            contentLength -= contentLength > 0 && line[contentLength - 1] == '\n' ? 1 : 0;
-            contentLength -= contentLength > 0 && line[contentLength - 1] == '\r' ? 1 : 0;
-            FeedLogicalLine(line.Slice(0, contentLength), line.Slice(contentLength));
+            int length = line.Length - (line.Length > 0 && line[^1] == '\n' ? 1 : 0);
+            return length - (length > 0 && line[length - 1] == '\r' ? 1 : 0);
         }
+
+        /// <summary>Feeds one line with no CR before its ending (the response head decoder has checked): one logical line.</summary>
+        public void FeedLine(ReadOnlySpan<byte> line, int contentLength) => FeedLogicalLine(line.Slice(0, contentLength), line.Slice(contentLength));
 
         /// <summary>Commits the last field.</summary>
         public void Finish() => Commit();

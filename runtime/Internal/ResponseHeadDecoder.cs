@@ -114,29 +114,12 @@ namespace Http.Client.Internal
         {
             int searchEnd = Math.Min(rest.Length, maxLine + 1);
             int newline = scanned < searchEnd ? rest.Slice(scanned, searchEnd - scanned).IndexOf((byte)'\n') : -1;
-            int length;
-            if (newline >= 0)
-            {
-                length = scanned + newline + 1;
-            }
-            else if (rest.Length > maxLine)
-            {
-                throw new LineTooLongException(lineType);
-            }
-            else if (endOfStream)
-            {
-                length = rest.Length;
-            }
-            else
-            {
-                scanned = rest.Length;
-                return -1;
-            }
+            int length = newline >= 0 ? scanned + newline + 1 : endOfStream || rest.Length > maxLine ? rest.Length : -1;
             if (length > maxLine)
             {
                 throw new LineTooLongException(lineType);
             }
-            scanned = 0;
+            scanned = length < 0 ? rest.Length : 0;
             return length;
         }
 
@@ -183,25 +166,11 @@ namespace Http.Client.Internal
 
         private readonly string LineType => _state == State.StatusLine ? "status line" : "header line";
 
-        /// <summary>A CR that does not end the line (docs/differences.md #36; a bare LF ending stays accepted, as CPython does).</summary>
-        private static bool HasBareCR(ReadOnlySpan<byte> line)
-        {
-            int end = line.Length;
-            if (end > 0 && line[end - 1] == '\n')
-            {
-                end--;
-            }
-            if (end > 0 && line[end - 1] == '\r')
-            {
-                end--;
-            }
-            return line.Slice(0, end).Contains((byte)'\r');
-        }
-
         /// <summary>Takes one line; true when it ended a delivered interim head (the decoder is then back at a status line).</summary>
         private bool OnLine(ReadOnlySpan<byte> line)
         {
-            if (HasBareCR(line))
+            int contentLength = HeaderBlockParser.ContentLength(line);
+            if (line.Slice(0, contentLength).Contains((byte)'\r')) // docs/differences.md #36 (a bare LF ending stays accepted, as CPython)
             {
                 throw _state == State.StatusLine
                     ? new BadStatusLineException(Encoding.Latin1.GetString(line))
@@ -245,7 +214,7 @@ namespace Http.Client.Internal
             }
             if (!_parser.Stopped)
             {
-                _parser.FeedLine(line); // HasBareCR above: the line is one logical line
+                _parser.FeedLine(line, contentLength);
             }
             return false;
         }
@@ -286,19 +255,13 @@ namespace Http.Client.Internal
                     throw new UnknownProtocolException(version);
                 }
             }
-            if (delivered)
-            {
-                // Delivered to the caller: parsed as a full head with its own headers (never shared with the final one's).
-                Headers = new HttpMessage(2);
-                _parser = new HeaderBlockParser(Headers);
-                _state = State.DeliveredInterimHeaders;
-                return;
-            }
-            // Keep-alive servers repeat their header lines: start on the previous response's fields (shared, copy-on-write).
-            // Else room for 8 fields, what a typical server sends (nginx: 6-8), so the array is not grown on the way.
-            Headers = _previous is null ? new HttpMessage(8) : HttpMessage.StartingFrom(_previous);
-            _parser = new HeaderBlockParser(Headers, _previous);
-            _state = State.Headers;
+            // A delivered interim head gets its own headers (never shared with the final one's). Keep-alive servers repeat
+            // their header lines: a final head starts on the previous response's fields (shared, copy-on-write); else room
+            // for 8 fields, what a typical server sends (nginx: 6-8), so the array is not grown on the way.
+            HttpMessage? previous = delivered ? null : _previous;
+            Headers = delivered ? new HttpMessage(2) : previous is null ? new HttpMessage(8) : HttpMessage.StartingFrom(previous);
+            _parser = new HeaderBlockParser(Headers, previous);
+            _state = delivered ? State.DeliveredInterimHeaders : State.Headers;
         }
 
         /// <summary>The position after the run of whitespace (or, with <paramref name="whitespace"/> false, of non-whitespace) at <paramref name="position"/>.</summary>
