@@ -2,16 +2,14 @@ using System;
 
 namespace Http.Client
 {
-    /// <summary>The request state of an <see cref="HttpConnection"/> (CPython's <c>__state</c>); see <see cref="HttpConnection.Move"/>.</summary>
+    /// <summary>
+    /// The request state of an <see cref="HttpConnection"/> (CPython's <c>__state</c>, named by <see cref="HttpConnection.StateName"/>):
+    /// idle, PutRequest done with headers being buffered, EndHeaders done with the response next; see <see cref="HttpConnection.Move"/>.
+    /// </summary>
     internal enum ConnectionState
     {
-        /// <summary>No request in progress ("Idle").</summary>
         Idle,
-
-        /// <summary>PutRequest done, headers being buffered ("Request-started").</summary>
         RequestStarted,
-
-        /// <summary>EndHeaders done, the response is next ("Request-sent").</summary>
         RequestSent,
     }
 

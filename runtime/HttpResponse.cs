@@ -85,7 +85,7 @@ namespace Http.Client
         /// <exception cref="IncompleteReadException">The connection ended before the declared length or last chunk.</exception>
         public byte[] Read() => ReadCore(false, -1, default).GetAwaiter().GetResult();
 
-        /// <summary>Reads the rest of the body.</summary>
+        /// <inheritdoc cref="Read()"/>
         /// <param name="cancellationToken">Cancels the read (the connection is then closed).</param>
         public ValueTask<byte[]> ReadAsync(CancellationToken cancellationToken = default) => ReadCore(true, -1, cancellationToken);
 
