@@ -123,19 +123,15 @@ namespace Http.Client.Internal
                 {
                     foreach (Range element in field.Value.AsSpan().Split(','))
                     {
-                        long? value = ParseContentLength(field.Value.AsSpan(element));
+                        length = ParseContentLength(field.Value.AsSpan(element));
                         // Compared as decimal digits, so two values beyond Int64 (both "unknown") must agree too.
                         ReadOnlySpan<char> digits = field.Value.AsSpan(element).Trim(" \t").TrimStart('0');
-                        if (!hasLength)
-                        {
-                            firstDigits = digits;
-                        }
-                        else if (value != length || !digits.SequenceEqual(firstDigits))
+                        if (hasLength && !digits.SequenceEqual(firstDigits))
                         {
                             throw new HttpException("conflicting Content-Length values: " + headers.GetJoined(HeaderNames.ContentLength));
                         }
                         hasLength = true;
-                        length = value;
+                        firstDigits = digits;
                     }
                 }
             }

@@ -35,22 +35,10 @@ namespace Http.Client.Internal
             while (!raw.IsEmpty && !Stopped)
             {
                 int contentLength = raw.IndexOfAny((byte)'\r', (byte)'\n');
-                int lineLength;
-                if (contentLength < 0)
-                {
-                    contentLength = raw.Length;
-                    lineLength = raw.Length;
-                }
-                else if (raw[contentLength] == '\r' && contentLength + 1 < raw.Length && raw[contentLength + 1] == '\n')
-                {
-                    lineLength = contentLength + 2;
-                }
-                else
-                {
-                    lineLength = contentLength + 1;
-                }
-                FeedLogicalLine(raw.Slice(0, contentLength), raw.Slice(contentLength, lineLength - contentLength));
-                raw = raw.Slice(lineLength);
+                contentLength = contentLength < 0 ? raw.Length : contentLength;
+                int endingLength = raw.Slice(contentLength).StartsWith("\r\n"u8) ? 2 : Math.Min(1, raw.Length - contentLength);
+                FeedLogicalLine(raw.Slice(0, contentLength), raw.Slice(contentLength, endingLength));
+                raw = raw.Slice(contentLength + endingLength);
             }
         }
 
@@ -112,12 +100,8 @@ namespace Http.Client.Internal
                 ? known
                 : Encoding.Latin1.GetString(nameBytes);
             ReadOnlySpan<byte> value = content.Slice(colon + 1);
-            int start = 0;
-            while (start < value.Length && (value[start] == ' ' || value[start] == '\t'))
-            {
-                start++;
-            }
-            ReadOnlySpan<byte> valueBytes = value.Slice(start);
+            int start = value.IndexOfAnyExcept((byte)' ', (byte)'\t');
+            ReadOnlySpan<byte> valueBytes = start < 0 ? default : value.Slice(start);
             _value = valueBytes.IsEmpty ? ""
                 : hasPrevious && Ascii.Equals(valueBytes, previous.Value) ? previous.Value
                 : CommonValues.GetString(valueBytes);
