@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
@@ -159,8 +158,7 @@ namespace Http.Client
         public override int Read(byte[] buffer, int offset, int count)
         {
             ValidateBufferArguments(buffer, offset, count);
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return ReadIntoCore(false, buffer.AsMemory(offset, count), default).GetAwaiter().GetResult();
+            return Read(buffer.AsSpan(offset, count));
         }
 
         /// <summary>Reads body bytes into <paramref name="buffer"/> (Python's readinto); 0 at the end of the body.</summary>
@@ -168,21 +166,12 @@ namespace Http.Client
         public override int Read(Span<byte> buffer)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_transport is not { CanReadSpanDirectly: true } transport)
+            if (_transport is not Transport transport)
             {
-                byte[] rented = ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length, 1));
-                try
-                {
-                    int read = ReadIntoCore(false, rented.AsMemory(0, buffer.Length), default).GetAwaiter().GetResult();
-                    rented.AsSpan(0, read).CopyTo(buffer);
-                    return read;
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(rented);
-                }
+                return 0;
             }
-            // The sync twin of ReadIntoCore, straight into the caller's span: no rented array, no second copy.
+            // The sync twin of ReadIntoCore, straight into the caller's span (from the stream itself only when the
+            // stream's own timeouts bound a blocking read; else through the receive buffer).
             buffer = buffer.Slice(0, ClipToLength(buffer.Length));
             int total = 0;
             try
@@ -190,7 +179,7 @@ namespace Http.Client
                 while (total < buffer.Length)
                 {
                     Span<byte> rest = buffer.Slice(total);
-                    int direct = DirectReadLength(rest.Length);
+                    int direct = transport.CanReadSpanDirectly ? DirectReadLength(rest.Length) : 0;
                     int read = direct > 0 ? Received(transport.Receive(rest.Slice(0, direct))) : 0;
                     if (read == 0)
                     {
