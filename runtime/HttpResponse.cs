@@ -170,7 +170,7 @@ namespace Http.Client
             {
                 return 0;
             }
-            // The sync twin of ReadIntoCore, straight into the caller's span (from the stream itself only when the
+            // The sync twin of ReadAsync, straight into the caller's span (from the stream itself only when the
             // stream's own timeouts bound a blocking read; else through the receive buffer).
             buffer = buffer.Slice(0, ClipToLength(buffer.Length));
             int total = 0;
@@ -206,13 +206,17 @@ namespace Http.Client
         /// <summary>Reads body bytes into <paramref name="buffer"/>; 0 at the end of the body.</summary>
         /// <param name="buffer">Destination.</param>
         /// <param name="cancellationToken">Cancels the read (the connection is then closed).</param>
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            if (_disposed)
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_transport is null)
             {
-                return ValueTask.FromException<int>(new ObjectDisposedException(nameof(HttpResponse)));
+                return 0;
             }
-            return ReadIntoCore(true, buffer, cancellationToken);
+            buffer = buffer.Slice(0, ClipToLength(buffer.Length));
+            int read = await FillCore(true, buffer, _body.FillsAcrossFrames, cancellationToken).ConfigureAwait(false);
+            return AfterRead(read, buffer.Length, finishAtLength: true);
         }
 
         /// <inheritdoc cref="ReadAsync(Memory{byte}, CancellationToken)"/>
@@ -332,18 +336,6 @@ namespace Http.Client
                 CloseConn(true);
             }
             return result;
-        }
-
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<int> ReadIntoCore(bool async, Memory<byte> destination, CancellationToken cancellationToken)
-        {
-            if (_transport is null)
-            {
-                return 0;
-            }
-            destination = destination.Slice(0, ClipToLength(destination.Length));
-            int read = await FillCore(async, destination, _body.FillsAcrossFrames, cancellationToken).ConfigureAwait(false);
-            return AfterRead(read, destination.Length, finishAtLength: true);
         }
 
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
