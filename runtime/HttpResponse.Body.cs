@@ -24,12 +24,12 @@ namespace Http.Client
             Status = head.Status;
             Reason = head.Reason;
             Version = head.Version;
-            _headers = head.Headers!;
+            Headers = head.Headers!;
             if (_connection is not null)
             {
-                _connection.PreviousHeaders = _headers;
+                _connection.PreviousHeaders = Headers;
             }
-            _body = BodyDecoder.For(Status, Version, method == "HEAD", _headers, limits, out bool willClose);
+            _body = BodyDecoder.For(Status, Version, method == "HEAD", Headers, limits, out bool willClose);
             WillClose = willClose;
         }
 

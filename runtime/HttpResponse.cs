@@ -36,26 +36,24 @@ namespace Http.Client
         private bool _ownsTransport;
         private bool _upgraded; // a 101 to a request with Upgrade: the transport is the caller's to detach
         private bool _disposed;
-        private HttpMessage _headers = null!; // set by BeginCore before the response reaches anyone
 
         internal HttpResponse(HttpConnection? connection, Transport transport)
         {
             _connection = connection;
             _transport = transport;
-            Reason = "";
         }
 
         /// <summary>The status code (any three-digit code 100..999).</summary>
         public int Status { get; private set; }
 
         /// <summary>The reason phrase, stripped of surrounding whitespace (may be empty).</summary>
-        public string Reason { get; private set; }
+        public string Reason { get; private set; } = "";
 
         /// <summary>10 for HTTP/1.0 (and 0.9), 11 for HTTP/1.1 and other 1.x versions.</summary>
         public int Version { get; private set; }
 
         /// <summary>The response headers in wire order.</summary>
-        public HttpMessage Headers => _headers;
+        public HttpMessage Headers { get; private set; } = null!; // set by BeginCore before the response reaches anyone
 
         /// <summary>True when the connection closes after this response (so it is not reused).</summary>
         public bool WillClose { get; private set; }
@@ -75,10 +73,10 @@ namespace Http.Client
         /// </summary>
         /// <param name="name">Header name, any case.</param>
         /// <param name="defaultValue">Returned when the header is absent.</param>
-        public string? GetHeader(string name, string? defaultValue = null) => _headers.GetJoined(name) ?? defaultValue;
+        public string? GetHeader(string name, string? defaultValue = null) => Headers.GetJoined(name) ?? defaultValue;
 
         /// <summary>All headers as name/value pairs in wire order, repeats included.</summary>
-        public IReadOnlyList<KeyValuePair<string, string>> GetHeaders() => _headers;
+        public IReadOnlyList<KeyValuePair<string, string>> GetHeaders() => Headers;
 
         /// <summary>Reads the rest of the body.</summary>
         /// <exception cref="IncompleteReadException">The connection ended before the declared length or last chunk.</exception>

@@ -258,11 +258,7 @@ namespace Http.Client.Internal
                     case ChunkState.Data:
                         if (rest.IsEmpty)
                         {
-                            if (endOfStream)
-                            {
-                                throw new IncompleteReadException(Array.Empty<byte>());
-                            }
-                            return BodyStatus.NeedMore;
+                            return endOfStream ? throw new IncompleteReadException(Array.Empty<byte>()) : BodyStatus.NeedMore;
                         }
                         window = (int)Math.Min(rest.Length, _remaining);
                         return BodyStatus.Data;
@@ -277,11 +273,7 @@ namespace Http.Client.Internal
                         }
                         if (ending == 0)
                         {
-                            if (endOfStream)
-                            {
-                                throw new IncompleteReadException(Array.Empty<byte>(), 2 - rest.Length);
-                            }
-                            return BodyStatus.NeedMore;
+                            return endOfStream ? throw new IncompleteReadException(Array.Empty<byte>(), 2 - rest.Length) : BodyStatus.NeedMore;
                         }
                         framing += ending;
                         _chunk = ChunkState.SizeLine;
