@@ -25,10 +25,7 @@ namespace Http.Client
             Reason = head.Reason;
             Version = head.Version;
             Headers = head.Headers!;
-            if (_connection is not null)
-            {
-                _connection.PreviousHeaders = Headers;
-            }
+            _connection?.PreviousHeaders = Headers;
             _body = BodyDecoder.For(Status, Version, method == "HEAD", Headers, limits, out bool willClose);
             WillClose = willClose;
         }

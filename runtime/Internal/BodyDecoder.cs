@@ -213,15 +213,12 @@ namespace Http.Client.Internal
             string? connection = headers.Get(HeaderNames.Connection);
             if (version == 11)
             {
-                return connection is not null && connection.Contains("close", StringComparison.OrdinalIgnoreCase);
+                return connection?.Contains("close", StringComparison.OrdinalIgnoreCase) == true;
             }
-            if (!string.IsNullOrEmpty(headers.Get(HeaderNames.KeepAlive))
-                || (connection is not null && connection.Contains("keep-alive", StringComparison.OrdinalIgnoreCase)))
-            {
-                return false;
-            }
-            string? proxyConnection = headers.Get(HeaderNames.ProxyConnection);
-            return !(proxyConnection is not null && proxyConnection.Contains("keep-alive", StringComparison.OrdinalIgnoreCase));
+            // HTTP/1.0 closes unless a Keep-Alive field, or keep-alive in Connection or Proxy-Connection, says otherwise.
+            return string.IsNullOrEmpty(headers.Get(HeaderNames.KeepAlive))
+                && connection?.Contains("keep-alive", StringComparison.OrdinalIgnoreCase) != true
+                && headers.Get(HeaderNames.ProxyConnection)?.Contains("keep-alive", StringComparison.OrdinalIgnoreCase) != true;
         }
 
         private BodyStatus DecodeChunked(ReadOnlySpan<byte> buffered, bool endOfStream, ref int framing, ref int window)
@@ -287,7 +284,7 @@ namespace Http.Client.Internal
                             return BodyStatus.NeedMore;
                         }
                         framing += length;
-                        if (length == 0 || ResponseHeadDecoder.IsBlankLine(rest.Slice(0, length)))
+                        if (ResponseHeadDecoder.IsBlankLine(rest.Slice(0, length)))
                         {
                             _chunk = ChunkState.Done;
                             return BodyStatus.Finished;

@@ -127,8 +127,9 @@ namespace Http.Client.Internal
         public static int MapVersion(string version) =>
             version == "HTTP/1.0" || version == "HTTP/0.9" ? 10 : version.StartsWith("HTTP/1.", StringComparison.Ordinal) ? 11 : 0;
 
+        /// <summary>A line that ends a header or trailer block: a bare line ending, or nothing (the stream ended).</summary>
         public static bool IsBlankLine(ReadOnlySpan<byte> line) =>
-            (line.Length == 1 && line[0] == '\n') || (line.Length == 2 && line[0] == '\r' && line[1] == '\n');
+            line.IsEmpty || (line.Length == 1 && line[0] == '\n') || (line.Length == 2 && line[0] == '\r' && line[1] == '\n');
 
         /// <summary>Python whitespace (str.split()) for a latin-1 byte.</summary>
         public static bool IsWhitespace(byte b) =>
@@ -183,7 +184,7 @@ namespace Http.Client.Internal
             }
             HttpConnectionLimits.Check(++_lines, _limits.MaxHeaders, "headers");
             HttpConnectionLimits.Check(_blockBytes += line.Length, _limits.MaxHeaderBytes, "bytes of headers");
-            bool end = line.IsEmpty || IsBlankLine(line);
+            bool end = IsBlankLine(line);
             if (_state == State.InterimHeaders)
             {
                 _skippedLines?.Add(line.ToArray());
