@@ -52,9 +52,6 @@ namespace Http.Client.Internal
         /// <summary>Feeds one line with no CR before its ending (the response head decoder has checked): one logical line.</summary>
         public void FeedLine(ReadOnlySpan<byte> line, int contentLength) => FeedLogicalLine(line.Slice(0, contentLength), line.Slice(contentLength));
 
-        /// <summary>Commits the last field.</summary>
-        public void Finish() => Commit();
-
         private void FeedLogicalLine(ReadOnlySpan<byte> content, ReadOnlySpan<byte> ending)
         {
             if (content.IsEmpty)
@@ -85,7 +82,7 @@ namespace Http.Client.Internal
                     return;
                 }
             }
-            Commit();
+            Finish();
             if (unixFrom || colon == 0)
             {
                 return; // "From " envelope lines and empty names are dropped
@@ -108,7 +105,8 @@ namespace Http.Client.Internal
             _valueEnding = ending.Length == 2 ? "\r\n" : ending.Length == 0 ? "" : ending[0] == '\r' ? "\r" : "\n";
         }
 
-        private void Commit()
+        /// <summary>Commits the field in progress (after the last line: its value is complete).</summary>
+        public void Finish()
         {
             if (_name is null)
             {

@@ -35,8 +35,6 @@ namespace Http.Client.Internal
     /// <summary>The resumable response-head parser (see the contract at the top of this file). A mutable struct: keep it in one local.</summary>
     internal struct ResponseHeadDecoder
     {
-        private static ReadOnlySpan<byte> HttpPrefix => "HTTP/"u8;
-
         private readonly HttpConnectionLimits _limits;
         private readonly bool _tunnel;
         private readonly bool _deliverInterim;
@@ -149,7 +147,7 @@ namespace Http.Client.Internal
             int statusStart = position;
             position = Skip(line, position, false);
             ReadOnlySpan<byte> status = line.Slice(statusStart, position - statusStart);
-            if (!version.StartsWith(HttpPrefix) || status.Length != 3
+            if (!version.StartsWith("HTTP/"u8) || status.Length != 3
                 || !char.IsAsciiDigit((char)status[0]) || !char.IsAsciiDigit((char)status[1]) || !char.IsAsciiDigit((char)status[2])
                 || status[0] == '0')
             {
