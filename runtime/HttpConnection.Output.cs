@@ -117,9 +117,20 @@ namespace Http.Client
             await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
             Transport transport = _transport!;
             DebugLog debug = Debug;
+            _withheldBody = WithheldBody.None;
             try
             {
                 debug.Send(_head.WrittenSpan);
+                if (_requestExpectsContinue && body is not null && body.KnownLength != 0)
+                {
+                    // The head goes alone; the body waits for the server's word (docs/differences.md #42).
+                    await FlushCore(async, transport, cancellationToken).ConfigureAwait(false);
+                    if (!await ServerLetsBodyGoCore(async, transport, cancellationToken).ConfigureAwait(false))
+                    {
+                        _withheldBody = chunked ? WithheldBody.Chunked : WithheldBody.Sized;
+                        body = null;
+                    }
+                }
                 if (body is not null)
                 {
                     if (body.Kind == RequestBodyKind.Bytes)
@@ -146,6 +157,170 @@ namespace Http.Client
                 EndRequestTelemetry(0, e);
                 Close();
                 throw;
+            }
+            finally
+            {
+                _head.Clear();
+            }
+        }
+
+        /// <summary>A request body not sent because a final response came before <c>100 Continue</c>: how its framing ends.</summary>
+        private enum WithheldBody
+        {
+            /// <summary>The body was sent (or there was none).</summary>
+            None,
+
+            /// <summary>A Content-Length (or unframed) body: the server still expects its bytes, so the transport closes after the response.</summary>
+            Sized,
+
+            /// <summary>A chunked body: the empty last chunk ends it, and the transport may carry the next request.</summary>
+            Chunked,
+        }
+
+        private static ReadOnlySpan<byte> ExpectContinueValue => "100-continue"u8;
+
+        /// <summary>An <c>Expect</c> header asking for <c>100 Continue</c> (name and value in any case, value trimmed of spaces and tabs).</summary>
+        private static bool IsExpectContinue(string name, string? value) =>
+            value is not null && name.Equals(HeaderNames.Expect, StringComparison.OrdinalIgnoreCase)
+            && value.AsSpan().Trim(" \t").Equals("100-continue", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>
+        /// After an <c>Expect: 100-continue</c> head: watches what the server sends for up to <see cref="ExpectContinueTimeout"/>
+        /// (and never longer than <see cref="Timeout"/>), consuming nothing: <see cref="GetResponse"/> reads it all as usual.
+        /// True (send the body) on <c>100 Continue</c> or silence; false (withhold it) on a final response, on another 1xx
+        /// that <see cref="GetResponse"/> would return as final (no <see cref="InterimResponseReceived"/>), on the end of
+        /// the stream or a read failure (which the response read then reports). An interim response delivered to
+        /// <see cref="InterimResponseReceived"/> (103 Early Hints) does not release the body: only 100 does.
+        /// </summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<bool> ServerLetsBodyGoCore(bool async, Transport transport, CancellationToken cancellationToken)
+        {
+            TimeSpan delay = Timeout is TimeSpan limit && limit < ExpectContinueTimeout ? limit : ExpectContinueTimeout;
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            DebugLog debug = Debug;
+            while (true)
+            {
+                ContinueAnswer answer = transport.AtEnd ? ContinueAnswer.Final
+                    : ReadContinueAnswer(transport.BufferedSpan, InterimResponseReceived is not null, Limits.MaxLineLength);
+                if (answer != ContinueAnswer.NeedMore)
+                {
+                    debug.Line(answer == ContinueAnswer.Continue
+                        ? "expect: 100 Continue, sending the body"
+                        : "expect: the server answered before 100 Continue, body withheld");
+                    return answer == ContinueAnswer.Continue;
+                }
+                TimeSpan left = delay - System.Diagnostics.Stopwatch.GetElapsedTime(start);
+                TransportWait wait = left > TimeSpan.Zero
+                    ? await transport.WaitForBytesAsync(async, left, cancellationToken).ConfigureAwait(false)
+                    : TransportWait.Quiet;
+                if (wait == TransportWait.Quiet)
+                {
+                    debug.Line("expect: no 100 Continue within " + ((long)delay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + " ms, sending the body");
+                    return true;
+                }
+                if (wait == TransportWait.Stopped)
+                {
+                    debug.Line("expect: the server answered before 100 Continue, body withheld");
+                    return false;
+                }
+            }
+        }
+
+        private enum ContinueAnswer
+        {
+            NeedMore,
+            Continue,
+            Final,
+        }
+
+        /// <summary>
+        /// What the server has said so far to an <c>Expect: 100-continue</c> head, judged from the bytes received (none
+        /// consumed): <c>100</c>, a final response (or anything the response read will reject), or not yet known. With
+        /// <paramref name="skipInterim"/>, other 1xx heads (101 excepted) are passed over whole, as the response read delivers them.
+        /// </summary>
+        private static ContinueAnswer ReadContinueAnswer(ReadOnlySpan<byte> received, bool skipInterim, int maxLine)
+        {
+            int position = 0;
+            while (true)
+            {
+                int length = NextLine(received.Slice(position), maxLine);
+                if (length <= 0)
+                {
+                    return length == 0 ? ContinueAnswer.NeedMore : ContinueAnswer.Final;
+                }
+                int status;
+                try
+                {
+                    status = ResponseHeadDecoder.ParseStatusLine(received.Slice(position, length)).Status;
+                }
+                catch (HttpException)
+                {
+                    return ContinueAnswer.Final; // a bad status line: the response read reports it
+                }
+                position += length;
+                if (status == 100)
+                {
+                    return ContinueAnswer.Continue;
+                }
+                if (!skipInterim || status >= 200 || status == 101)
+                {
+                    return ContinueAnswer.Final;
+                }
+                while (true)
+                {
+                    length = NextLine(received.Slice(position), maxLine);
+                    if (length <= 0)
+                    {
+                        return length == 0 ? ContinueAnswer.NeedMore : ContinueAnswer.Final;
+                    }
+                    position += length;
+                    if (ResponseHeadDecoder.IsBlankLine(received.Slice(position - length, length)))
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+
+        /// <summary>The length of the complete line at the start of <paramref name="rest"/>; 0 when incomplete, -1 when too long.</summary>
+        private static int NextLine(ReadOnlySpan<byte> rest, int maxLine)
+        {
+            int scanned = 0;
+            try
+            {
+                return Math.Max(ResponseHeadDecoder.FindLine(rest, ref scanned, false, maxLine, "status line"), 0);
+            }
+            catch (LineTooLongException)
+            {
+                return -1;
+            }
+        }
+
+        /// <summary>
+        /// After the final response to a request whose body was withheld: true when the request's framing is complete on
+        /// the wire, so the transport may carry the next request. A chunked body is ended with the empty last chunk when
+        /// the response keeps the connection; a sized body leaves the server expecting its bytes, so the transport closes.
+        /// </summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<bool> EndWithheldBodyCore(bool async, Transport transport, bool responseCloses)
+        {
+            WithheldBody withheld = _withheldBody;
+            _withheldBody = WithheldBody.None;
+            if (withheld != WithheldBody.Chunked || responseCloses)
+            {
+                return false;
+            }
+            Debug.Send(LastChunk);
+            _head.Append(LastChunk);
+            try
+            {
+                // Not cancellable: five bytes that keep the connection, after the response the caller asked for has arrived.
+                await FlushCore(async, transport, CancellationToken.None).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception e) when (e is IOException or TimeoutException)
+            {
+                return false; // the transport closes after the response
             }
             finally
             {

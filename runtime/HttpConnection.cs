@@ -44,6 +44,9 @@ namespace Http.Client
         private (int Status, string Reason, HttpMessage Headers)? _tunnelResponse; // the current tunnel's CONNECT reply
         private string? _hostHeaderValue; // the automatic Host value, cached; SetTunnel resets it
         private bool _requestHasUpgrade; // the caller gave the current request an Upgrade header: a 101 hands over the transport
+        private bool _requestExpectsContinue; // the caller gave the current request Expect: 100-continue
+        private WithheldBody _withheldBody; // a final response came before 100 Continue: how the unsent body ends (docs/differences.md #42)
+        private TimeSpan _expectContinueTimeout = TimeSpan.FromSeconds(1);
 
         /// <summary>
         /// Creates a connection to <paramref name="host"/> (nothing is opened yet). Without <paramref name="port"/>,
@@ -156,6 +159,29 @@ namespace Http.Client
         /// </summary>
         public Action<InterimResponse>? InterimResponseReceived { get; set; }
 
+        /// <summary>
+        /// How long a request carrying <c>Expect: 100-continue</c> (given by the caller in the headers of
+        /// <see cref="Request"/> or with <see cref="PutHeader(string, string[])"/>) waits after its head for
+        /// <c>100 Continue</c> before sending its body anyway (default 1 second; never longer than <see cref="Timeout"/>).
+        /// CPython sends the body at once (docs/differences.md #42). A <c>100 Continue</c> lets the body go at once; a final
+        /// response first (417, 401, 413, a redirect...) withholds the body and is what <see cref="GetResponse"/> returns.
+        /// The transport is then kept only when the withheld body was chunked (it is ended with an empty last chunk) and the
+        /// response allows it. A request without a body (or with an empty bytes body) never waits.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">The value is negative or longer than <see cref="int.MaxValue"/> milliseconds.</exception>
+        public TimeSpan ExpectContinueTimeout
+        {
+            get => _expectContinueTimeout;
+            set
+            {
+                if (value < TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(value), value, "The delay must be between zero and int.MaxValue milliseconds.");
+                }
+                _expectContinueTimeout = value;
+            }
+        }
+
         /// <summary>True while the connection holds an open transport.</summary>
         public bool IsConnected => _transport is { IsClosed: false };
 
@@ -262,6 +288,8 @@ namespace Http.Client
             }
             _method = method;
             _requestHasUpgrade = false;
+            _requestExpectsContinue = false;
+            _withheldBody = WithheldBody.None;
             BeginRequestTelemetry(method, url);
         }
 
@@ -280,6 +308,10 @@ namespace Http.Client
             Move(ConnectionOp.PutHeader);
             _head.WriteHeader(name, values);
             _requestHasUpgrade |= name.Equals(HeaderNames.Upgrade, StringComparison.OrdinalIgnoreCase);
+            foreach (string value in values)
+            {
+                _requestExpectsContinue |= IsExpectContinue(name, value);
+            }
         }
 
         /// <summary>Buffers a header line from raw bytes (bytes 0x80 and up allowed, as CPython's bytes headers).</summary>
@@ -294,6 +326,13 @@ namespace Http.Client
             Move(ConnectionOp.PutHeader);
             _head.WriteHeader(name, values);
             _requestHasUpgrade |= System.Text.Ascii.EqualsIgnoreCase(name, HeaderNames.Upgrade);
+            if (System.Text.Ascii.EqualsIgnoreCase(name, HeaderNames.Expect))
+            {
+                foreach (byte[] value in values)
+                {
+                    _requestExpectsContinue |= System.Text.Ascii.EqualsIgnoreCase(value.AsSpan().Trim(" \t"u8), ExpectContinueValue);
+                }
+            }
         }
 
         /// <summary>Ends the headers and sends the request head, then <paramref name="body"/> if given.</summary>
@@ -495,6 +534,7 @@ namespace Http.Client
                     {
                         _head.WriteHeader(header.Key, header.Value ?? throw new ArgumentException($"The value of header '{header.Key}' is null.", nameof(headers)));
                         _requestHasUpgrade |= header.Key.Equals(HeaderNames.Upgrade, StringComparison.OrdinalIgnoreCase);
+                        _requestExpectsContinue |= IsExpectContinue(header.Key, header.Value);
                     }
                 }
             }
@@ -571,13 +611,15 @@ namespace Http.Client
             transport.Served = true;
             Move(ConnectionOp.ResponseHeadRead);
             EndRequestTelemetry(response.Status, null);
+            bool bodyFramingEnded = _withheldBody == WithheldBody.None
+                || await EndWithheldBodyCore(async, transport, response.WillClose).ConfigureAwait(false);
             if (response.Status == 101 && _requestHasUpgrade)
             {
                 // The protocol switched: the transport now carries the caller's protocol (HttpResponse.DetachUpgradedStream).
                 response.AcceptUpgrade();
                 _transport = null;
             }
-            else if (response.WillClose)
+            else if (response.WillClose || !bodyFramingEnded)
             {
                 // The response takes the transport; the next request opens a new one.
                 response.TakeTransportOwnership();
