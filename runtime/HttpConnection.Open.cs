@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Http.Client.Internal;
@@ -12,14 +11,10 @@ namespace Http.Client
     public partial class HttpConnection
     {
         /// <summary>
-        /// Layers a protocol over a freshly opened transport (after any CONNECT tunnel). HTTP returns it unchanged;
-        /// HTTPS authenticates TLS with <paramref name="targetHost"/> as the server name. A failure closes the
-        /// transport and propagates as is.
+        /// Layers a protocol over a freshly opened transport (after any CONNECT tunnel): HTTP keeps it, HTTPS runs TLS
+        /// with <paramref name="targetHost"/> (the tunnel host, else <see cref="Host"/>). A failure propagates as is and
+        /// the transport is closed.
         /// </summary>
-        /// <param name="transport">The open transport.</param>
-        /// <param name="targetHost">The tunnel host when tunnelling, else <see cref="Host"/>.</param>
-        /// <param name="async">Whether the caller is on the async path (the sync path must complete synchronously).</param>
-        /// <param name="cancellationToken">Cancels the operation.</param>
         private protected virtual ValueTask<Stream> WrapTransportAsync(Stream transport, string targetHost, bool async, CancellationToken cancellationToken) =>
             new ValueTask<Stream>(transport);
 
@@ -37,7 +32,7 @@ namespace Http.Client
                 {
                     await TunnelCore(async, transport, cancellationToken).ConfigureAwait(false);
                 }
-                Stream wrapped = await WrapTransportAsync(transport.Stream, _tunnelHost ?? Host, async, cancellationToken).ConfigureAwait(false);
+                Stream wrapped = await WrapTransportAsync(transport.Stream, ServerHost, async, cancellationToken).ConfigureAwait(false);
                 if (!ReferenceEquals(wrapped, transport.Stream))
                 {
                     transport.ReplaceStream(wrapped);
@@ -141,15 +136,14 @@ namespace Http.Client
                     }
                     return new NetworkStream(socket, ownsSocket: true);
                 }
-                catch (SocketException e)
+                catch (Exception e)
                 {
                     socket.Dispose();
+                    if (e is not SocketException)
+                    {
+                        throw;
+                    }
                     last = e;
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
                 }
             }
             // OSError maps to IOException (DESIGN.md); the socket error stays inside.
@@ -166,13 +160,8 @@ namespace Http.Client
         private async ValueTask TunnelCore(bool async, Transport transport, CancellationToken cancellationToken)
         {
             string authority = UriHost(_tunnelHost!) + ":" + _tunnelPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var head = new StringBuilder();
-            head.Append("CONNECT ").Append(authority).Append(" HTTP/1.1\r\n");
-            if (!_tunnelHeadersHaveHost)
-            {
-                head.Append("Host: ").Append(authority).Append("\r\n");
-            }
-            byte[] request = [.. Encoding.ASCII.GetBytes(head.ToString()), .. _tunnelHeaderLines, .. "\r\n"u8];
+            string head = $"CONNECT {authority} HTTP/1.1\r\n" + (_tunnelHeadersHaveHost ? "" : $"Host: {authority}\r\n");
+            byte[] request = [.. System.Text.Encoding.ASCII.GetBytes(head), .. _tunnelHeaderLines, .. "\r\n"u8];
             Debug.Send(request);
             await transport.WriteAsync(async, request, cancellationToken).ConfigureAwait(false);
 

@@ -15,9 +15,14 @@ namespace Http.Client
         public const string TelemetryName = "Http.Client";
 
         private Activity? _requestActivity;
+        private long _requestStarted; // Stopwatch timestamp while the request duration is measured, else 0
 
         private string UrlScheme => this is HttpsConnection ? "https" : "http";
-        private long _requestStarted; // Stopwatch timestamp while the request duration is measured, else 0
+
+        // The server a request is for: the tunnel's target when tunnelling, else the host connected to.
+        private string ServerHost => _tunnelHost ?? Host;
+
+        private int ServerPort => _tunnelHost is null ? Port : _tunnelPort;
 
         /// <summary>A request starts (PutRequest): its activity and its clock, only for listeners.</summary>
         private void BeginRequestTelemetry(string method, string url)
@@ -30,18 +35,19 @@ namespace Http.Client
             {
                 return;
             }
-            Activity? activity = Telemetry.Source.StartActivity(Telemetry.KnownMethod(method) ?? "HTTP", ActivityKind.Client);
+            string? knownMethod = Telemetry.KnownMethod(method);
+            Activity? activity = Telemetry.Source.StartActivity(knownMethod ?? "HTTP", ActivityKind.Client);
             if (activity is { IsAllDataRequested: true })
             {
                 // OpenTelemetry's HTTP client conventions (semantic-conventions http-spans).
-                activity.SetTag("http.request.method", Telemetry.KnownMethod(method) ?? "_OTHER");
-                if (Telemetry.KnownMethod(method) is null)
+                activity.SetTag("http.request.method", knownMethod ?? "_OTHER");
+                if (knownMethod is null)
                 {
                     activity.SetTag("http.request.method_original", method);
                 }
-                activity.SetTag("server.address", _tunnelHost ?? Host);
-                activity.SetTag("server.port", _tunnelHost is null ? Port : _tunnelPort);
-                activity.SetTag("url.full", Telemetry.FullUrl(UrlScheme, _tunnelHost ?? Host, _tunnelHost is null ? Port : _tunnelPort, _defaultPort, url));
+                activity.SetTag("server.address", ServerHost);
+                activity.SetTag("server.port", ServerPort);
+                activity.SetTag("url.full", Telemetry.FullUrl(UrlScheme, ServerHost, ServerPort, _defaultPort, url));
                 activity.SetTag("network.protocol.version", "1.1");
             }
             _requestActivity = activity;
@@ -77,7 +83,7 @@ namespace Http.Client
             }
             if (started != 0 && Telemetry.RequestDuration.Enabled)
             {
-                TagList tags = Telemetry.ServerTags(UrlScheme, _tunnelHost ?? Host, _tunnelHost is null ? Port : _tunnelPort);
+                TagList tags = Telemetry.ServerTags(UrlScheme, ServerHost, ServerPort);
                 tags.Add("http.request.method", Telemetry.KnownMethod(_method ?? "") ?? "_OTHER");
                 if (status > 0)
                 {

@@ -50,8 +50,6 @@ namespace Http.Client
         /// <summary>The default HTTPS port, 443 (Python's <c>HTTPS_PORT</c>).</summary>
         public new const int DefaultPort = 443;
 
-        private readonly SslClientAuthenticationOptions? _sslOptions;
-
         /// <summary>
         /// Creates a connection to <paramref name="host"/> over TLS; nothing is sent until the first request
         /// or <see cref="HttpConnection.Connect"/>.
@@ -64,11 +62,7 @@ namespace Http.Client
         /// <param name="timeout">Limit for connecting (the TLS handshake included) and for each blocking operation; null means none.</param>
         /// <param name="sourceAddress">The local address (and port, 0 for any) to connect from; null lets the system choose.</param>
         /// <param name="blockSize">The size of the pieces in which stream and chunked bodies are sent.</param>
-        /// <param name="sslOptions">
-        /// TLS settings replacing the defaults (system roots, host-name verification, SNI, ALPN <c>http/1.1</c>,
-        /// TLS 1.2 and 1.3): a custom trust store or validation callback, client certificates, protocols. Null keeps
-        /// the defaults. The object is copied for each handshake and never modified.
-        /// </param>
+        /// <param name="sslOptions">TLS settings replacing the defaults as a whole (see remarks); null keeps the defaults.</param>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="blockSize"/> is not positive.</exception>
         /// <exception cref="InvalidUrlException">The port in <paramref name="host"/> is not a number.</exception>
         public HttpsConnection(
@@ -80,11 +74,11 @@ namespace Http.Client
             SslClientAuthenticationOptions? sslOptions = null)
             : base(host, port, timeout, sourceAddress, blockSize, DefaultPort)
         {
-            _sslOptions = sslOptions;
+            SslOptions = sslOptions;
         }
 
         /// <summary>The TLS settings given to the constructor, or null when the defaults apply.</summary>
-        public SslClientAuthenticationOptions? SslOptions => _sslOptions;
+        public SslClientAuthenticationOptions? SslOptions { get; }
 
         /// <summary>
         /// The TLS version of the most recent successful handshake, or null before one (and while a new
@@ -105,24 +99,18 @@ namespace Http.Client
         public X509Certificate2? RemoteCertificate { get; private set; }
 
         /// <summary>
-        /// Runs the TLS handshake over the freshly opened transport (inside the tunnel when one is set) and
-        /// returns the encrypted stream the connection uses from then on.
+        /// The TLS handshake over the fresh transport (inside the tunnel when one is set): an <see cref="SslStream"/> that
+        /// owns it, or <see cref="AuthenticationException"/> (also for a peer that hangs up or does not speak TLS), or
+        /// <see cref="TimeoutException"/> after <see cref="HttpConnection.Timeout"/>.
         /// </summary>
-        /// <param name="transport">The open transport: a TCP stream to the server, or to the proxy after its 200 reply.</param>
-        /// <param name="targetHost">The host to verify and to send as SNI: the tunnel host when tunnelling, else <see cref="HttpConnection.Host"/>.</param>
-        /// <param name="async">Whether to run the handshake asynchronously.</param>
-        /// <param name="cancellationToken">Cancels an asynchronous handshake.</param>
-        /// <returns>An authenticated <see cref="SslStream"/> that owns <paramref name="transport"/>.</returns>
-        /// <exception cref="AuthenticationException">
-        /// The handshake failed (including a peer that closed the connection or did not speak TLS) or the server's
-        /// certificate was not accepted.
-        /// </exception>
-        /// <exception cref="TimeoutException">The handshake did not finish within <see cref="HttpConnection.Timeout"/>.</exception>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private protected override async ValueTask<Stream> WrapTransportAsync(
             Stream transport, string targetHost, bool async, CancellationToken cancellationToken)
         {
-            ForgetSession();
+            // Forgotten, not disposed: the caller may still hold the previous certificate.
+            NegotiatedTlsProtocol = null;
+            NegotiatedApplicationProtocol = null;
+            RemoteCertificate = null;
             cancellationToken.ThrowIfCancellationRequested();
 
             // A caller's validation callback reports why the certificate failed the built-in checks here, so
@@ -134,17 +122,18 @@ namespace Http.Client
             {
                 await AuthenticateAsync(tls, options, !async && Timeouts.TryApply(transport, Timeout), async, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is AuthenticationException or IOException)
+            catch (Exception e)
             {
+                await DisposeQuietlyAsync(tls, async).ConfigureAwait(false);
+                if (e is not (AuthenticationException or IOException))
+                {
+                    throw;
+                }
                 // A peer that hangs up or answers with something other than TLS fails the handshake too: one
-                // exception type for "no TLS session", with SslStream's reason kept in the message.
-                await DisposeQuietlyAsync(tls, async).ConfigureAwait(false);
-                throw new AuthenticationException(DescribeFailure(targetHost, e, certificateProblems), e);
-            }
-            catch
-            {
-                await DisposeQuietlyAsync(tls, async).ConfigureAwait(false);
-                throw;
+                // exception type for "no TLS session", with SslStream's reason kept in the message. After a caller's
+                // callback said no, SslStream's message does not say why the built-in checks failed: say it here.
+                string message = $"TLS handshake with {targetHost} failed: {e.Message}";
+                throw new AuthenticationException(certificateProblems is null ? message : $"{message} (certificate problems: {certificateProblems})", e);
             }
 
             NegotiatedTlsProtocol = tls.SslProtocol;
@@ -184,20 +173,12 @@ namespace Http.Client
             }
         }
 
-        // Not disposed: the caller may still hold the previous certificate.
-        private void ForgetSession()
-        {
-            NegotiatedTlsProtocol = null;
-            NegotiatedApplicationProtocol = null;
-            RemoteCertificate = null;
-        }
-
         // The options for one handshake. Defaults mirror Python's default context (system roots, host-name
         // check, SNI) plus its ALPN http/1.1; the caller's options are copied so that filling in TargetHost
         // or wrapping the callback never touches the caller's object, which may serve other connections.
         internal SslClientAuthenticationOptions CreateHandshakeOptions(string targetHost, Action<string> reportProblems)
         {
-            SslClientAuthenticationOptions? user = _sslOptions;
+            SslClientAuthenticationOptions? user = SslOptions;
             if (user is null)
             {
                 return new SslClientAuthenticationOptions
@@ -246,27 +227,10 @@ namespace Http.Client
         }
 
         // "RemoteCertificateChainErrors: UntrustedRoot", in the words SslStream itself uses.
-        private static string DescribeProblems(SslPolicyErrors errors, X509Chain? chain)
-        {
-            string problems = errors.ToString();
-            if ((errors & SslPolicyErrors.RemoteCertificateChainErrors) != 0 && chain is not null && chain.ChainStatus.Length > 0)
-            {
-                var statuses = new List<string>();
-                foreach (X509ChainStatus status in chain.ChainStatus)
-                {
-                    statuses.Add(status.Status.ToString());
-                }
-                problems += ": " + string.Join(", ", statuses);
-            }
-            return problems;
-        }
-
-        private static string DescribeFailure(string targetHost, Exception error, string? certificateProblems)
-        {
-            string message = $"TLS handshake with {targetHost} failed: {error.Message}";
-            // After a caller's callback said no, SslStream's message does not say why the built-in checks failed.
-            return certificateProblems is null ? message : $"{message} (certificate problems: {certificateProblems})";
-        }
+        private static string DescribeProblems(SslPolicyErrors errors, X509Chain? chain) =>
+            (errors & SslPolicyErrors.RemoteCertificateChainErrors) != 0 && chain is { ChainStatus.Length: > 0 }
+                ? $"{errors}: {string.Join(", ", Array.ConvertAll(chain.ChainStatus, status => status.Status))}"
+                : errors.ToString();
 
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private static async ValueTask DisposeQuietlyAsync(SslStream tls, bool async)

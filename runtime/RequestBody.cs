@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using System.IO;
+using Http.Client.Internal;
 
 namespace Http.Client
 {
@@ -44,51 +45,33 @@ namespace Http.Client
         /// the request fail with <see cref="System.Text.EncoderFallbackException"/> before anything is sent.
         /// </summary>
         /// <param name="text">The body text.</param>
-        public static RequestBody FromText(string text)
-        {
-            ArgumentNullException.ThrowIfNull(text);
-            return new RequestBody(RequestBodyKind.Text, default, text);
-        }
+        public static RequestBody FromText(string text) =>
+            new RequestBody(RequestBodyKind.Text, default, text ?? throw new ArgumentNullException(nameof(text)));
 
         /// <summary>A body read from <paramref name="stream"/> in <c>BlockSize</c> pieces until it ends.</summary>
         /// <param name="stream">A readable stream, read from its current position.</param>
-        public static RequestBody FromStream(Stream stream)
-        {
-            ArgumentNullException.ThrowIfNull(stream);
-            return new RequestBody(RequestBodyKind.Stream, default, stream);
-        }
+        public static RequestBody FromStream(Stream stream) =>
+            new RequestBody(RequestBodyKind.Stream, default, stream ?? throw new ArgumentNullException(nameof(stream)));
 
         /// <summary>A body read from <paramref name="reader"/> in <c>BlockSize</c>-character pieces, each sent as ISO-8859-1.</summary>
         /// <param name="reader">The text source.</param>
-        public static RequestBody FromReader(TextReader reader)
-        {
-            ArgumentNullException.ThrowIfNull(reader);
-            return new RequestBody(RequestBodyKind.Reader, default, reader);
-        }
+        public static RequestBody FromReader(TextReader reader) =>
+            new RequestBody(RequestBodyKind.Reader, default, reader ?? throw new ArgumentNullException(nameof(reader)));
 
         /// <summary>A body sent piece by piece (one chunk each when chunked); empty pieces are skipped.</summary>
         /// <param name="chunks">The pieces, enumerated once while sending.</param>
-        public static RequestBody FromChunks(IEnumerable<ReadOnlyMemory<byte>> chunks)
-        {
-            ArgumentNullException.ThrowIfNull(chunks);
-            return new RequestBody(RequestBodyKind.MemoryChunks, default, chunks);
-        }
+        public static RequestBody FromChunks(IEnumerable<ReadOnlyMemory<byte>> chunks) =>
+            new RequestBody(RequestBodyKind.MemoryChunks, default, chunks ?? throw new ArgumentNullException(nameof(chunks)));
 
         /// <summary>A body sent piece by piece (one chunk each when chunked); empty pieces are skipped.</summary>
         /// <param name="chunks">The pieces, enumerated once while sending.</param>
-        public static RequestBody FromChunks(IEnumerable<byte[]> chunks)
-        {
-            ArgumentNullException.ThrowIfNull(chunks);
-            return new RequestBody(RequestBodyKind.ArrayChunks, default, chunks);
-        }
+        public static RequestBody FromChunks(IEnumerable<byte[]> chunks) =>
+            new RequestBody(RequestBodyKind.ArrayChunks, default, chunks ?? throw new ArgumentNullException(nameof(chunks)));
 
         /// <summary>A body sent piece by piece as the pieces arrive (one chunk each when chunked); empty pieces are skipped.</summary>
         /// <param name="chunks">The pieces, enumerated once while sending.</param>
-        public static RequestBody FromChunks(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks)
-        {
-            ArgumentNullException.ThrowIfNull(chunks);
-            return new RequestBody(RequestBodyKind.AsyncChunks, default, chunks);
-        }
+        public static RequestBody FromChunks(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks) =>
+            new RequestBody(RequestBodyKind.AsyncChunks, default, chunks ?? throw new ArgumentNullException(nameof(chunks)));
 
         /// <summary>Text sent as ISO-8859-1; null gives no body.</summary>
         /// <param name="text">The body text.</param>
@@ -117,27 +100,13 @@ namespace Http.Client
         /// <summary>A short description (used by the debug output).</summary>
         public override string ToString() => Kind switch
         {
-            RequestBodyKind.Bytes => Internal.PythonRepr.Bytes(Bytes.Span),
-            RequestBodyKind.Text => Internal.PythonRepr.String((string)Source!),
-            RequestBodyKind.ArrayChunks when Source is System.Collections.Generic.IReadOnlyList<byte[]> list => ListRepr(list),
+            RequestBodyKind.Bytes => PythonRepr.Bytes(Bytes.Span),
+            RequestBodyKind.Text => PythonRepr.String((string)Source!),
+            // Python prints a list body as [b'a', b'b'] ("Unable to determine size of ..."); only materialized lists are
+            // shown this way, so describing a body never consumes a one-shot sequence.
+            RequestBodyKind.ArrayChunks when Source is IReadOnlyList<byte[]> list => PythonRepr.BytesList(list),
             _ => Source!.ToString() ?? Kind.ToString(),
         };
-
-        // Python prints a list body as [b'a', b'b'] ("Unable to determine size of ..."); only materialized lists are
-        // shown this way, so describing a body never consumes a one-shot sequence.
-        private static string ListRepr(IReadOnlyList<byte[]> list)
-        {
-            var builder = new System.Text.StringBuilder("[");
-            for (int i = 0; i < list.Count; i++)
-            {
-                if (i > 0)
-                {
-                    builder.Append(", ");
-                }
-                Internal.PythonRepr.AppendBytes(builder, list[i] ?? Array.Empty<byte>());
-            }
-            return builder.Append(']').ToString();
-        }
     }
 
     internal enum RequestBodyKind

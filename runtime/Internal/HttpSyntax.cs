@@ -11,26 +11,6 @@ namespace Http.Client.Internal
     /// </summary>
     internal static class HttpSyntax
     {
-        /// <summary>Python's whitespace set for str.split()/strip() restricted to the latin-1 range.</summary>
-        public static bool IsPythonWhitespace(char c) =>
-            c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f') || c == '\x85' || c == '\xa0';
-
-        /// <summary>Strips Python whitespace from both ends (Python <c>str.strip()</c>).</summary>
-        public static string PythonStrip(string value)
-        {
-            int start = 0;
-            int end = value.Length;
-            while (start < end && IsPythonWhitespace(value[start]))
-            {
-                start++;
-            }
-            while (end > start && IsPythonWhitespace(value[end - 1]))
-            {
-                end--;
-            }
-            return start == 0 && end == value.Length ? value : value.Substring(start, end - start);
-        }
-
         /// <summary>Rejects control characters (C0 and DEL; CPython: C0) in a method (ValueError, here ArgumentException).</summary>
         public static void ValidateMethod(string method)
         {
@@ -157,26 +137,26 @@ namespace Http.Client.Internal
         public static EncoderFallbackException Latin1Error(string text, int position, string? context = null) =>
             CodecError("latin-1", 256, text, position, context);
 
-        private static EncoderFallbackException CodecError(string codec, int range, string text, int position, string? context)
+        private static EncoderFallbackException CodecError(string codec, int range, string text, int position, string? context) =>
+            new EncoderFallbackException($"'{codec}' codec can't encode {UnencodableRun(text, position, range, out _)}: ordinal not in range({range})"
+                + (context is null ? "" : " " + context));
+
+        // Python names the whole run of characters at or above range that starts at position ("character 'é' in
+        // position 3", "characters in position 3-5"); end is where the run stops.
+        private static string UnencodableRun(string text, int position, int range, out int end)
         {
-            // Python reports the whole run of unencodable characters.
-            int end = position;
+            end = position;
             while (end < text.Length && text[end] >= range)
             {
                 end++;
             }
-            string where = end - position == 1 || (end - position == 2 && char.IsSurrogatePair(text[position], text[position + 1]))
+            return end - position == 1 || (end - position == 2 && char.IsSurrogatePair(text[position], text[position + 1]))
                 ? $"character {PythonRepr.CodecCharacter(text, position)} in position {position}"
                 : $"characters in position {position}-{end - 1}";
-            string message = $"'{codec}' codec can't encode {where}: ordinal not in range({range})";
-            if (context is not null)
-            {
-                message += " " + context;
-            }
-            return new EncoderFallbackException(message);
         }
 
         /// <summary>Index of the first character above <paramref name="max"/>, or -1.</summary>
+        // A plain loop: on header-sized strings it measured faster than span.IndexOfAnyExceptInRange.
         public static int IndexOfAbove(string text, char max)
         {
             for (int i = 0; i < text.Length; i++)
@@ -200,22 +180,11 @@ namespace Http.Client.Internal
             {
                 return Encoding.Latin1.GetBytes(body);
             }
-            int end = bad;
-            while (end < body.Length && body[end] > '\xff')
-            {
-                end++;
-            }
+            string where = UnencodableRun(body, bad, 256, out int end);
             string badRepr = PythonRepr.String(body.Substring(bad, end - bad));
-            if (badRepr.Length > 20)
-            {
-                badRepr = badRepr.Substring(0, 20); // Python's %.20r cuts the repr, closing quote included.
-            }
-            string where = end - bad == 1 || (end - bad == 2 && char.IsSurrogatePair(body[bad], body[bad + 1]))
-                ? $"character {PythonRepr.CodecCharacter(body, bad)} in position {bad}"
-                : $"characters in position {bad}-{end - 1}";
-            throw new EncoderFallbackException(
-                $"'latin-1' codec can't encode {where}: Body ({badRepr}) is not valid Latin-1. " +
-                "Use body.encode('utf-8') if you want to send it encoded in UTF-8.");
+            // Python's %.20r cuts the repr, closing quote included.
+            throw new EncoderFallbackException($"'latin-1' codec can't encode {where}: Body ({badRepr.Substring(0, Math.Min(badRepr.Length, 20))}) "
+                + "is not valid Latin-1. Use body.encode('utf-8') if you want to send it encoded in UTF-8.");
         }
 
         /// <summary>

@@ -43,26 +43,9 @@ namespace Http.Client.Internal
         {
             foreach (byte b in value)
             {
-                switch (b)
+                if (!TryAppendAscii(builder, b, quote))
                 {
-                    case (byte)'\\': builder.Append("\\\\"); break;
-                    case (byte)'\n': builder.Append("\\n"); break;
-                    case (byte)'\r': builder.Append("\\r"); break;
-                    case (byte)'\t': builder.Append("\\t"); break;
-                    default:
-                        if (b == quote)
-                        {
-                            builder.Append('\\').Append(quote);
-                        }
-                        else if (b < 0x20 || b >= 0x7f)
-                        {
-                            builder.Append("\\x").Append(HexDigits[b >> 4]).Append(HexDigits[b & 0xf]);
-                        }
-                        else
-                        {
-                            builder.Append((char)b);
-                        }
-                        break;
+                    AppendEscape(builder, b);
                 }
             }
         }
@@ -76,62 +59,40 @@ namespace Http.Client.Internal
             int index = 0;
             while (index < value.Length)
             {
-                char c = value[index];
-                switch (c)
+                if (TryAppendAscii(builder, value[index], quote))
                 {
-                    case '\\': builder.Append("\\\\"); index++; continue;
-                    case '\n': builder.Append("\\n"); index++; continue;
-                    case '\r': builder.Append("\\r"); index++; continue;
-                    case '\t': builder.Append("\\t"); index++; continue;
-                }
-                if (c == quote)
-                {
-                    builder.Append('\\').Append(quote);
                     index++;
-                    continue;
                 }
-                if (c < 0x7f && c >= 0x20)
-                {
-                    builder.Append(c);
-                    index++;
-                    continue;
-                }
-                if (Rune.DecodeFromUtf16(value.AsSpan(index), out Rune rune, out int consumed) != OperationStatus.Done)
+                else if (Rune.DecodeFromUtf16(value.AsSpan(index), out Rune rune, out int consumed) != OperationStatus.Done)
                 {
                     // A lone surrogate: Python shows it as \udXXX.
-                    AppendEscape(builder, c);
-                    index++;
-                    continue;
-                }
-                if (IsPrintable(rune))
-                {
-                    builder.Append(value, index, consumed);
+                    AppendEscape(builder, value[index++]);
                 }
                 else
                 {
-                    AppendEscape(builder, rune.Value);
+                    if (IsPrintable(rune))
+                    {
+                        builder.Append(value, index, consumed);
+                    }
+                    else
+                    {
+                        AppendEscape(builder, rune.Value);
+                    }
+                    index += consumed;
                 }
-                index += consumed;
             }
-            builder.Append(quote);
-            return builder.ToString();
+            return builder.Append(quote).ToString();
         }
 
-        /// <summary>Python's repr of a list of byte strings: <c>[b'a', b'b']</c>.</summary>
+        /// <summary>Python's repr of a list of byte strings: <c>[b'a', b'b']</c> (a null item shows as <c>b''</c>).</summary>
         public static string BytesList(IReadOnlyList<byte[]> items)
         {
-            var builder = new StringBuilder();
-            builder.Append('[');
+            var builder = new StringBuilder("[");
             for (int i = 0; i < items.Count; i++)
             {
-                if (i > 0)
-                {
-                    builder.Append(", ");
-                }
-                AppendBytes(builder, items[i]);
+                AppendBytes(i > 0 ? builder.Append(", ") : builder, items[i]);
             }
-            builder.Append(']');
-            return builder.ToString();
+            return builder.Append(']').ToString();
         }
 
         /// <summary>
@@ -145,51 +106,55 @@ namespace Http.Client.Internal
             {
                 codePoint = char.ConvertToUtf32(text[index], text[index + 1]);
             }
-            var builder = new StringBuilder(12);
-            builder.Append('\'');
+            var builder = new StringBuilder("'", 12);
             AppendEscape(builder, codePoint);
             return builder.Append('\'').ToString();
         }
 
         private static char ChooseQuote(bool hasSingle, bool hasDouble) => hasSingle && !hasDouble ? '"' : '\'';
 
+        // The characters str and bytes reprs show alike: printable ASCII as itself, the quote, backslash, \n, \r, \t escaped.
+        private static bool TryAppendAscii(StringBuilder builder, int c, char quote)
+        {
+            switch (c)
+            {
+                case '\\': builder.Append("\\\\"); break;
+                case '\n': builder.Append("\\n"); break;
+                case '\r': builder.Append("\\r"); break;
+                case '\t': builder.Append("\\t"); break;
+                default:
+                    if (c == quote)
+                    {
+                        builder.Append('\\').Append(quote);
+                    }
+                    else if (c >= 0x20 && c < 0x7f)
+                    {
+                        builder.Append((char)c);
+                    }
+                    else
+                    {
+                        return false;
+                    }
+                    break;
+            }
+            return true;
+        }
+
+        // \xNN, \uNNNN or \UNNNNNNNN, the shortest that holds the code point.
         private static void AppendEscape(StringBuilder builder, int codePoint)
         {
-            if (codePoint <= 0xff)
+            int digits = codePoint <= 0xff ? 2 : codePoint <= 0xffff ? 4 : 8;
+            builder.Append(digits == 2 ? "\\x" : digits == 4 ? "\\u" : "\\U");
+            for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4)
             {
-                builder.Append("\\x").Append(codePoint.ToString("x2", CultureInfo.InvariantCulture));
-            }
-            else if (codePoint <= 0xffff)
-            {
-                builder.Append("\\u").Append(codePoint.ToString("x4", CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                builder.Append("\\U").Append(codePoint.ToString("x8", CultureInfo.InvariantCulture));
+                builder.Append(HexDigits[(codePoint >> shift) & 0xf]);
             }
         }
 
         // Python's str.isprintable(): everything except the "Other" and "Separator" categories, space excepted.
-        private static bool IsPrintable(Rune rune)
-        {
-            if (rune.Value == ' ')
-            {
-                return true;
-            }
-            switch (Rune.GetUnicodeCategory(rune))
-            {
-                case UnicodeCategory.Control:
-                case UnicodeCategory.Format:
-                case UnicodeCategory.Surrogate:
-                case UnicodeCategory.PrivateUse:
-                case UnicodeCategory.OtherNotAssigned:
-                case UnicodeCategory.LineSeparator:
-                case UnicodeCategory.ParagraphSeparator:
-                case UnicodeCategory.SpaceSeparator:
-                    return false;
-                default:
-                    return true;
-            }
-        }
+        private static bool IsPrintable(Rune rune) => rune.Value == ' ' || Rune.GetUnicodeCategory(rune) is not (
+            UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse
+            or UnicodeCategory.OtherNotAssigned or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+            or UnicodeCategory.SpaceSeparator);
     }
 }

@@ -118,39 +118,27 @@ namespace Http.Client.Internal
     /// <see cref="Timeouts.Error"/>, dispose to stop the timer. <see cref="Blocking"/> is the scope of a synchronous call
     /// timed by the socket itself.
     /// </summary>
-    internal readonly struct TimeoutScope : IDisposable
+    internal readonly struct TimeoutScope(CancellationTokenSource? source, CancellationTokenRegistration link, CancellationToken caller, bool blocking)
+        : IDisposable
     {
-        private readonly CancellationTokenSource? _source;
-        private readonly CancellationTokenRegistration _link;
-        private readonly CancellationToken _caller;
-        private readonly bool _blocking;
-
-        public TimeoutScope(CancellationTokenSource? source, CancellationTokenRegistration link, CancellationToken caller, bool blocking)
-        {
-            _source = source;
-            _link = link;
-            _caller = caller;
-            _blocking = blocking;
-        }
-
         /// <summary>A synchronous call that the stream's own timeouts bound (see <see cref="Timeouts.TryApply"/>).</summary>
         public static TimeoutScope Blocking => new TimeoutScope(null, default, default, blocking: true);
 
-        /// <summary>True when the operation must run unblocked: it has a timer or may be cancelled.</summary>
-        public bool IsTimed => _source is not null;
+        /// <summary>True when a timer runs: the operation must then be one that <see cref="Token"/> can stop.</summary>
+        public bool IsTimed => source is not null;
 
         /// <summary>The token for the operation: the timer linked with the caller's token.</summary>
-        public CancellationToken Token => _source?.Token ?? _caller;
+        public CancellationToken Token => source?.Token ?? caller;
 
         /// <summary>True when <paramref name="e"/> reports this scope's expiry rather than the caller's cancellation.</summary>
         public bool Expired(Exception e) => e is OperationCanceledException
-            ? _source is { IsCancellationRequested: true } && !_caller.IsCancellationRequested
-            : _blocking && Timeouts.IsSocketTimeout(e);
+            ? source is { IsCancellationRequested: true } && !caller.IsCancellationRequested
+            : blocking && Timeouts.IsSocketTimeout(e);
 
         public void Dispose()
         {
-            _link.Dispose();
-            _source?.CancelAfter(Timeout.Infinite);
+            link.Dispose();
+            source?.CancelAfter(Timeout.Infinite);
         }
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -27,29 +26,14 @@ namespace Http.Client.Internal
 
         public override long Position
         {
-            get => throw new NotSupportedException("An upgraded stream does not support seeking.");
-            set => throw new NotSupportedException("An upgraded stream does not support seeking.");
+            get => throw NoSeeking();
+            set => throw NoSeeking();
         }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
             ValidateBufferArguments(buffer, offset, count);
             return ReadCore(false, buffer.AsMemory(offset, count), default).GetAwaiter().GetResult();
-        }
-
-        public override int Read(Span<byte> buffer)
-        {
-            byte[] rented = ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length, 1));
-            try
-            {
-                int read = ReadCore(false, rented.AsMemory(0, buffer.Length), default).GetAwaiter().GetResult();
-                rented.AsSpan(0, read).CopyTo(buffer);
-                return read;
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
         }
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
@@ -100,9 +84,9 @@ namespace Http.Client.Internal
             return _transport.FlushAsync(true, cancellationToken).AsTask();
         }
 
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("An upgraded stream does not support seeking.");
+        public override long Seek(long offset, SeekOrigin origin) => throw NoSeeking();
 
-        public override void SetLength(long value) => throw new NotSupportedException("An upgraded stream does not support seeking.");
+        public override void SetLength(long value) => throw NoSeeking();
 
         protected override void Dispose(bool disposing)
         {
@@ -113,6 +97,8 @@ namespace Http.Client.Internal
             }
             base.Dispose(disposing);
         }
+
+        private static NotSupportedException NoSeeking() => new NotSupportedException("An upgraded stream does not support seeking.");
 
         /// <summary>Buffered bytes left after the 101 head first (no I/O); then one read from the transport.</summary>
         private ValueTask<int> ReadCore(bool async, Memory<byte> destination, CancellationToken cancellationToken)

@@ -16,6 +16,7 @@ namespace Http.Client.Tests.Runtime
         [InlineData("\x85\xa0\xad\xe9", "'\\x85\\xa0\\xad\u00e9'")]
         [InlineData("\u0101\u2028\u200b", "'\u0101\\u2028\\u200b'")]
         [InlineData("\ud83d\ude00", "'\ud83d\ude00'")]
+        [InlineData("\U000e0001x", "'\\U000e0001x'")]
         [InlineData("", "''")]
         public void String_repr(string value, string expected) => Assert.Equal(expected, PythonRepr.String(value));
 
@@ -34,5 +35,14 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public void Bytes_list_repr() =>
             Assert.Equal("[b'X-A: 1\\r\\n', b'\\r\\n']", PythonRepr.BytesList(new[] { Encoding.Latin1.GetBytes("X-A: 1\r\n"), Encoding.Latin1.GetBytes("\r\n") }));
+
+        [Fact]
+        public void Bytes_list_repr_shows_a_null_item_as_empty() => Assert.Equal("[b'a', b'']", PythonRepr.BytesList(new[] { "a"u8.ToArray(), null! }));
+
+        [Theory]
+        [InlineData("caf\u00e9", 3, "'\\xe9'")]
+        [InlineData("\u0101", 0, "'\\u0101'")]
+        [InlineData("a\ud83d\ude00", 1, "'\\U0001f600'")]
+        public void Codec_character(string text, int index, string expected) => Assert.Equal(expected, PythonRepr.CodecCharacter(text, index));
     }
 }
