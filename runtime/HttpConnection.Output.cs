@@ -318,7 +318,7 @@ namespace Http.Client
                 await FlushCore(async, transport, CancellationToken.None).ConfigureAwait(false);
                 return true;
             }
-            catch (Exception e) when (e is IOException or TimeoutException)
+            catch (Exception e) when (e is IOException or TimeoutException or ObjectDisposedException)
             {
                 return false; // the transport closes after the response
             }

@@ -611,9 +611,10 @@ namespace Http.Client
             transport.Served = true;
             Move(ConnectionOp.ResponseHeadRead);
             EndRequestTelemetry(response.Status, null);
+            bool upgraded = response.Status == 101 && _requestHasUpgrade;
             bool bodyFramingEnded = _withheldBody == WithheldBody.None
-                || await EndWithheldBodyCore(async, transport, response.WillClose).ConfigureAwait(false);
-            if (response.Status == 101 && _requestHasUpgrade)
+                || await EndWithheldBodyCore(async, transport, response.WillClose || upgraded).ConfigureAwait(false);
+            if (upgraded)
             {
                 // The protocol switched: the transport now carries the caller's protocol (HttpResponse.DetachUpgradedStream).
                 response.AcceptUpgrade();

@@ -385,6 +385,42 @@ namespace Http.Client.Tests.Runtime
         }
 
         [Theory]
+        [MemberData(nameof(SyncAsync))]
+        public async Task A_101_to_an_Upgrade_request_gets_no_last_chunk_on_the_new_protocol(Drive drive)
+        {
+            string? afterHead = null;
+            using LoopbackServer server = LoopbackServer.Start(async connection =>
+            {
+                await connection.ReceiveUntilAsync(all => HeadEnd(all) >= 0);
+                await connection.SendAsync("HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n");
+                await connection.ReceiveUntilAsync(all => Latin1.Text(all).EndsWith("ping", StringComparison.Ordinal));
+                byte[] all = connection.Received;
+                afterHead = Latin1.Text(all[(HeadEnd(all) + 4)..]);
+                await connection.WaitForEofAsync();
+            });
+            using HttpConnection conn = Connect(server, drive, Long);
+            var headers = new[] { new KeyValuePair<string, string>("Upgrade", "echo"), new KeyValuePair<string, string>("Connection", "Upgrade"), ExpectHeaders[0] };
+            RequestBody body = RequestBody.FromChunks(new[] { Latin1.Bytes(Body) });
+            if (drive == Drive.Async)
+            {
+                await conn.RequestAsync("POST", "/", body, headers);
+            }
+            else
+            {
+                conn.Request("POST", "/", body, headers);
+            }
+            using (HttpResponse response = drive == Drive.Async ? await conn.GetResponseAsync() : conn.GetResponse())
+            {
+                Assert.Equal(101, response.Status);
+                using Stream upgraded = response.DetachUpgradedStream();
+                upgraded.Write(Latin1.Bytes("ping"));
+                await server.Connections[0].ReceiveUntilAsync(all => Latin1.Text(all).EndsWith("ping", StringComparison.Ordinal));
+            }
+            await server.AssertHandlersSucceededAsync();
+            Assert.Equal("ping", afterHead); // neither the withheld body nor its last chunk
+        }
+
+        [Theory]
         [MemberData(nameof(Drives))]
         public async Task A_server_that_closes_instead_of_answering_is_reported_by_GetResponse(Drive drive)
         {
