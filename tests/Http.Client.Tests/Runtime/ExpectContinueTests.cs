@@ -485,7 +485,7 @@ namespace Http.Client.Tests.Runtime
                 await connection.SendAsync(Ok);
                 await connection.WaitForEofAsync();
             });
-            using HttpConnection conn = Connect(server, drive, Long, timeout: TimeSpan.FromMilliseconds(200));
+            using HttpConnection conn = Connect(server, drive, Long, timeout: TimeSpan.FromSeconds(1));
             Assert.Equal("200 ok", await Exchange(conn, drive, RequestBody.FromText(Body)));
             conn.Close();
             await server.AssertHandlersSucceededAsync();
