@@ -44,7 +44,8 @@ namespace Http.Client
         private (int Status, string Reason, HttpMessage Headers)? _tunnelResponse; // the current tunnel's CONNECT reply
         private string? _hostHeaderValue; // the automatic Host value, cached; SetTunnel resets it
         private bool _requestHasUpgrade; // the caller gave the current request an Upgrade header: a 101 hands over the transport
-        private bool _requestExpectsContinue; // the caller gave the current request Expect: 100-continue
+        private bool _requestExpectsContinue; // the current request carries Expect: 100-continue
+        private bool _requestHasExpect; // the caller gave the current request an Expect header (ExpectContinue then adds none)
         private WithheldBody _withheldBody; // a final response came before 100 Continue: how the unsent body ends (docs/differences.md #42)
         private TimeSpan _expectContinueTimeout = TimeSpan.FromSeconds(1);
 
@@ -182,6 +183,14 @@ namespace Http.Client
             }
         }
 
+        /// <summary>
+        /// Opt-in (default false, CPython's behaviour): <see cref="Request"/> and <see cref="EndHeaders"/> add
+        /// <c>Expect: 100-continue</c> as the last header of every request with a body (not an empty bytes body), unless
+        /// the caller gave an <c>Expect</c> header, and the body then waits as <see cref="ExpectContinueTimeout"/> says
+        /// (docs/differences.md #42).
+        /// </summary>
+        public bool ExpectContinue { get; set; }
+
         /// <summary>True while the connection holds an open transport.</summary>
         public bool IsConnected => _transport is { IsClosed: false };
 
@@ -289,6 +298,7 @@ namespace Http.Client
             _method = method;
             _requestHasUpgrade = false;
             _requestExpectsContinue = false;
+            _requestHasExpect = false;
             _withheldBody = WithheldBody.None;
             BeginRequestTelemetry(method, url);
         }
@@ -308,6 +318,7 @@ namespace Http.Client
             Move(ConnectionOp.PutHeader);
             _head.WriteHeader(name, values);
             _requestHasUpgrade |= name.Equals(HeaderNames.Upgrade, StringComparison.OrdinalIgnoreCase);
+            _requestHasExpect |= name.Equals(HeaderNames.Expect, StringComparison.OrdinalIgnoreCase);
             foreach (string value in values)
             {
                 _requestExpectsContinue |= IsExpectContinue(name, value);
@@ -328,6 +339,7 @@ namespace Http.Client
             _requestHasUpgrade |= System.Text.Ascii.EqualsIgnoreCase(name, HeaderNames.Upgrade);
             if (System.Text.Ascii.EqualsIgnoreCase(name, HeaderNames.Expect))
             {
+                _requestHasExpect = true;
                 foreach (byte[] value in values)
                 {
                     _requestExpectsContinue |= System.Text.Ascii.EqualsIgnoreCase(value.AsSpan().Trim(" \t"u8), ExpectContinueValue);
@@ -534,6 +546,7 @@ namespace Http.Client
                     {
                         _head.WriteHeader(header.Key, header.Value ?? throw new ArgumentException($"The value of header '{header.Key}' is null.", nameof(headers)));
                         _requestHasUpgrade |= header.Key.Equals(HeaderNames.Upgrade, StringComparison.OrdinalIgnoreCase);
+                        _requestHasExpect |= header.Key.Equals(HeaderNames.Expect, StringComparison.OrdinalIgnoreCase);
                         _requestExpectsContinue |= IsExpectContinue(header.Key, header.Value);
                     }
                 }
@@ -561,6 +574,11 @@ namespace Http.Client
                 if (body is { Kind: RequestBodyKind.Text })
                 {
                     body = RequestBody.FromBytes(HttpSyntax.EncodeBodyLatin1((string)body.Source!));
+                }
+                if (ExpectContinue && !_requestHasExpect && body is not null && body.KnownLength != 0)
+                {
+                    _head.WriteHeader(HeaderNames.Expect, "100-continue");
+                    _requestExpectsContinue = true;
                 }
             }
             catch (Exception e)

@@ -331,6 +331,46 @@ namespace Http.Client.Tests.Runtime
 
         [Theory]
         [MemberData(nameof(SyncAsync))]
+        public async Task The_ExpectContinue_option_adds_the_header_to_requests_with_a_body_only(Drive drive)
+        {
+            int bodyBytes = -1;
+            using LoopbackServer server = LoopbackServer.Start(async connection =>
+            {
+                if (connection.Index == 0)
+                {
+                    await connection.ReceiveUntilAsync(all => HeadEnd(all) >= 0);
+                    await Task.Delay(Watch);
+                    bodyBytes = AfterHead(connection);
+                    await connection.SendAsync(Refused);
+                    await connection.WaitForEofAsync();
+                    return;
+                }
+                for (int i = 0; i < 2; i++)
+                {
+                    await connection.ReadRequestAsync();
+                    await connection.SendAsync(Ok);
+                }
+                await connection.WaitForEofAsync();
+            });
+            using HttpConnection conn = Connect(server, drive, Long);
+            conn.ExpectContinue = true;
+            var none = Array.Empty<KeyValuePair<string, string>>();
+            Assert.Equal("417 nope", await Exchange(conn, drive, RequestBody.FromText(Body), none));
+            Assert.Equal("200 ok", await Exchange(conn, drive, null, none, method: "GET"));
+            // The caller's own Expect header stands alone (and, not being 100-continue, makes nothing wait).
+            Assert.Equal("200 ok", await Exchange(conn, drive, RequestBody.FromText(Body), new[] { new KeyValuePair<string, string>("Expect", "x-other") }));
+            conn.Close();
+            await server.AssertHandlersSucceededAsync();
+            Assert.Equal(0, bodyBytes);
+            Assert.EndsWith("Content-Length: 11\r\nExpect: 100-continue\r\n\r\n", Latin1.Text(server.Connections[0].Received));
+            string[] later = server.Requests.ToArray();
+            Assert.DoesNotContain("Expect", later[0], StringComparison.Ordinal);
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(later[1], "Expect"));
+            Assert.EndsWith("Expect: x-other\r\n\r\n" + Body, later[1]);
+        }
+
+        [Theory]
+        [MemberData(nameof(SyncAsync))]
         public async Task A_withheld_chunked_body_is_ended_with_the_last_chunk_and_the_connection_is_kept(Drive drive)
         {
             string? first = null;
