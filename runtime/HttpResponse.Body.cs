@@ -105,12 +105,13 @@ namespace Http.Client
 
         /// <summary>
         /// How many bytes to read straight from the stream into the caller's memory: when nothing is buffered and the
-        /// current frame has at least a receive buffer's worth for a destination that large (else 0: go through the buffer).
+        /// current frame has at least <see cref="DirectReadMinimum"/> bytes for a destination that large (else 0: go
+        /// through the buffer).
         /// </summary>
         private int DirectReadLength(int destinationLength)
         {
             long length = Math.Min(destinationLength, _body.DataRemaining);
-            return _transport!.Buffered == 0 && length >= Transport.InitialBufferSize ? (int)length : 0;
+            return _transport!.Buffered == 0 && length >= DirectReadMinimum ? (int)length : 0;
         }
 
         private int ReceiveSync(Transport transport, Span<byte> destination)
@@ -172,7 +173,10 @@ namespace Http.Client
             {
                 while (total < destination.Length)
                 {
-                    int read = await ReadSomeCore(async, destination.Slice(total), cancellationToken).ConfigureAwait(false);
+                    // Buffered data is copied here, without a state machine per frame; ReadSomeCore does the rest.
+                    int read = DirectReadLength(destination.Length - total) == 0 && TryWindow(out int window)
+                        ? CopyWindow(destination.Span.Slice(total), window)
+                        : await ReadSomeCore(async, destination.Slice(total), cancellationToken).ConfigureAwait(false);
                     total += read;
                     if (read == 0 || !untilFull)
                     {

@@ -25,6 +25,9 @@ namespace Http.Client
         /// <summary>Largest Content-Length <see cref="Read()"/> trusts enough to allocate the whole body up front.</summary>
         private const int PreallocateWholeBodyLimit = 1024 * 1024;
 
+        /// <summary>Smallest read that goes from the stream straight into the caller's memory instead of through the receive buffer.</summary>
+        private const int DirectReadMinimum = 64 * 1024;
+
         /// <summary>Most bytes one <see cref="Peek"/> copies: CPython's peek shows at most its 8 KiB read buffer.</summary>
         private const int PeekMaxBytes = 8192;
 

@@ -15,7 +15,7 @@ public static class Program
     private const string Usage =
         "usage:\n" +
         "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- loopback [--workload small|chunked|large|all] [--seconds N] [--reps N] [--warmup N] [--clients a,b] [--no-python] [--timeouts] [--pin same|split|none]\n" +
-        "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- oop [same options as loopback]   (server and each client in its own process; needs gcc)\n" +
+        "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- oop [same options as loopback] [--baseline DIR]   (server and each client in its own process; needs gcc; --baseline adds the Http.Client clients of another build's output directory)\n" +
         "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- oop-server small|chunked|large [CPU]   (only the native server, for profiling one client: prints its port, stops at end of input)\n" +
         "  Http.Client.Benchmarks oop-client KEY PORT WORKLOAD CPU_MASK   (one client process; commands on stdin: open, run SECONDS MAX, quit)\n" +
         "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- allocs [small|chunked|large]   (Http.Client allocation profile by step and type)\n" +

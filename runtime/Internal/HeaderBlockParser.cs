@@ -60,6 +60,15 @@ namespace Http.Client.Internal
             }
         }
 
+        /// <summary>Feeds one line whose only CR, if any, is in its ending (the response head decoder has checked): one logical line.</summary>
+        public void FeedLine(ReadOnlySpan<byte> line)
+        {
+            int contentLength = line.Length;
+            contentLength -= contentLength > 0 && line[contentLength - 1] == '\n' ? 1 : 0;
+            contentLength -= contentLength > 0 && line[contentLength - 1] == '\r' ? 1 : 0;
+            FeedLogicalLine(line.Slice(0, contentLength), line.Slice(contentLength));
+        }
+
         /// <summary>Commits the last field.</summary>
         public void Finish() => Commit();
 

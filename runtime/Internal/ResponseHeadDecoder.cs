@@ -265,7 +265,7 @@ namespace Http.Client.Internal
             }
             if (!_parser.Stopped)
             {
-                _parser.FeedRawLine(line);
+                _parser.FeedLine(line); // HasBareCR above: the line is one logical line
             }
             return false;
         }
@@ -321,7 +321,8 @@ namespace Http.Client.Internal
                 }
             }
             // Keep-alive servers repeat their header lines: start on the previous response's fields (shared, copy-on-write).
-            Headers = _previous is null ? new HttpMessage(4) : HttpMessage.StartingFrom(_previous);
+            // Else room for 8 fields, what a typical server sends (nginx: 6-8), so the array is not grown on the way.
+            Headers = _previous is null ? new HttpMessage(8) : HttpMessage.StartingFrom(_previous);
             _parser = new HeaderBlockParser(Headers, _previous);
             _state = State.Headers;
         }

@@ -15,8 +15,11 @@ namespace Http.Client.Internal
     /// </summary>
     internal sealed class Transport : IDisposable
     {
-        /// <summary>Receive buffer size for normal traffic; it grows only for a line longer than this (up to the line limit).</summary>
-        public const int InitialBufferSize = 64 * 1024;
+        /// <summary>
+        /// Receive buffer size for normal traffic; it grows only for a line longer than this (up to the line limit). Above
+        /// 64 KiB so that a 64 KiB body with its head and framing arrives in one receive (docs/performance.md).
+        /// </summary>
+        public const int InitialBufferSize = 128 * 1024;
 
         private Stream _stream;
         private readonly TimeSpan? _timeout;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Text;
 using Http.Client.Benchmarks.OutOfProcess;
@@ -48,6 +49,9 @@ internal sealed class LoopbackOptions
     /// canned_server.c in its own process and every client runs in its own process.
     /// </summary>
     public bool OutOfProcess { get; set; }
+
+    /// <summary>Out of process: the output directory of another build of this program, whose Http.Client clients run beside this build's ("(baseline)").</summary>
+    public string? BaselineBuild { get; set; }
 
     /// <summary>Client names to run (substring match, case-insensitive); empty means all.</summary>
     public List<string> ClientFilter { get; } = [];
@@ -97,6 +101,9 @@ internal sealed class LoopbackOptions
                     break;
                 case "--no-python":
                     o.Python = false;
+                    break;
+                case "--baseline":
+                    o.BaselineBuild = Path.GetFullPath(Value());
                     break;
                 case "--clients":
                     o.ClientFilter.AddRange(Value().Split(',', StringSplitOptions.RemoveEmptyEntries));
@@ -202,6 +209,12 @@ internal static class LoopbackHarness
                 .Where(c => options.TimeoutVariants || !c.Key.EndsWith("-timeout", StringComparison.Ordinal))
                 .Select(c => (LoopbackClient)ChildProcessClient.DotNet(c.Key, mask))
                 .ToList();
+            if (options.BaselineBuild is string baseline)
+            {
+                all.Add(ChildProcessClient.DotNet("http.client-sync", mask, baseline));
+                all.Add(ChildProcessClient.DotNet("http.client-async", mask, baseline));
+            }
+
             if (python)
             {
                 all.Add(ChildProcessClient.CPython(mask == 0 ? -1 : ClientCpu));

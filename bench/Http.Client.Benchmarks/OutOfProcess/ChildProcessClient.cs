@@ -35,14 +35,17 @@ internal sealed class ChildProcessClient : LoopbackClient
 
     public override bool IsSynchronous => synchronous;
 
-    /// <summary>A .NET client of <see cref="ClientProcess.Clients"/> in its own process, its threads pinned to <paramref name="cpuMask"/>.</summary>
-    public static ChildProcessClient DotNet(string key, ulong cpuMask)
+    /// <summary>
+    /// A .NET client of <see cref="ClientProcess.Clients"/> in its own process, its threads pinned to <paramref name="cpuMask"/>;
+    /// with <paramref name="baselineBuild"/>, the benchmark program of that directory (another commit's build, for A/B in one run).
+    /// </summary>
+    public static ChildProcessClient DotNet(string key, ulong cpuMask, string? baselineBuild = null)
     {
         (string _, Func<LoopbackClient> create) = ClientProcess.Clients[IndexOf(key)];
         using LoopbackClient prototype = create(); // only for its name and mode: constructors open nothing
-        return new ChildProcessClient(prototype.Name, prototype.IsSynchronous, (port, workload) =>
+        return new ChildProcessClient(prototype.Name + (baselineBuild is null ? "" : " (baseline)"), prototype.IsSynchronous, (port, workload) =>
         {
-            var psi = SelfStartInfo();
+            var psi = baselineBuild is null ? SelfStartInfo() : new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(baselineBuild, "Http.Client.Benchmarks.dll") } };
 
             // Tiering waits 100 ms after the last new tier-0 method before counting calls, times 10 in a process that
             // sees one CPU (as a pinned one does): seconds of tier-1 compiling inside timed segments. Starting the call
