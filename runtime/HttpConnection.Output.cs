@@ -164,170 +164,6 @@ namespace Http.Client
             }
         }
 
-        /// <summary>A request body not sent because a final response came before <c>100 Continue</c>: how its framing ends.</summary>
-        private enum WithheldBody
-        {
-            /// <summary>The body was sent (or there was none).</summary>
-            None,
-
-            /// <summary>A Content-Length (or unframed) body: the server still expects its bytes, so the transport closes after the response.</summary>
-            Sized,
-
-            /// <summary>A chunked body: the empty last chunk ends it, and the transport may carry the next request.</summary>
-            Chunked,
-        }
-
-        private static ReadOnlySpan<byte> ExpectContinueValue => "100-continue"u8;
-
-        /// <summary>An <c>Expect</c> header asking for <c>100 Continue</c> (name and value in any case, value trimmed of spaces and tabs).</summary>
-        private static bool IsExpectContinue(string name, string? value) =>
-            value is not null && name.Equals(HeaderNames.Expect, StringComparison.OrdinalIgnoreCase)
-            && value.AsSpan().Trim(" \t").Equals("100-continue", StringComparison.OrdinalIgnoreCase);
-
-        /// <summary>
-        /// After an <c>Expect: 100-continue</c> head: watches what the server sends for up to <see cref="ExpectContinueTimeout"/>
-        /// (and never longer than <see cref="Timeout"/>), consuming nothing: <see cref="GetResponse"/> reads it all as usual.
-        /// True (send the body) on <c>100 Continue</c> or silence; false (withhold it) on a final response, on another 1xx
-        /// that <see cref="GetResponse"/> would return as final (no <see cref="InterimResponseReceived"/>), on the end of
-        /// the stream or a read failure (which the response read then reports). An interim response delivered to
-        /// <see cref="InterimResponseReceived"/> (103 Early Hints) does not release the body: only 100 does.
-        /// </summary>
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<bool> ServerLetsBodyGoCore(bool async, Transport transport, CancellationToken cancellationToken)
-        {
-            TimeSpan delay = Timeout is TimeSpan limit && limit < ExpectContinueTimeout ? limit : ExpectContinueTimeout;
-            long start = System.Diagnostics.Stopwatch.GetTimestamp();
-            DebugLog debug = Debug;
-            while (true)
-            {
-                ContinueAnswer answer = transport.AtEnd ? ContinueAnswer.Final
-                    : ReadContinueAnswer(transport.BufferedSpan, InterimResponseReceived is not null, Limits.MaxLineLength);
-                if (answer != ContinueAnswer.NeedMore)
-                {
-                    debug.Line(answer == ContinueAnswer.Continue
-                        ? "expect: 100 Continue, sending the body"
-                        : "expect: the server answered before 100 Continue, body withheld");
-                    return answer == ContinueAnswer.Continue;
-                }
-                TimeSpan left = delay - System.Diagnostics.Stopwatch.GetElapsedTime(start);
-                TransportWait wait = left > TimeSpan.Zero
-                    ? await transport.WaitForBytesAsync(async, left, cancellationToken).ConfigureAwait(false)
-                    : TransportWait.Quiet;
-                if (wait == TransportWait.Quiet)
-                {
-                    debug.Line("expect: no 100 Continue within " + ((long)delay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + " ms, sending the body");
-                    return true;
-                }
-                if (wait == TransportWait.Stopped)
-                {
-                    debug.Line("expect: the server answered before 100 Continue, body withheld");
-                    return false;
-                }
-            }
-        }
-
-        private enum ContinueAnswer
-        {
-            NeedMore,
-            Continue,
-            Final,
-        }
-
-        /// <summary>
-        /// What the server has said so far to an <c>Expect: 100-continue</c> head, judged from the bytes received (none
-        /// consumed): <c>100</c>, a final response (or anything the response read will reject), or not yet known. With
-        /// <paramref name="skipInterim"/>, other 1xx heads (101 excepted) are passed over whole, as the response read delivers them.
-        /// </summary>
-        private static ContinueAnswer ReadContinueAnswer(ReadOnlySpan<byte> received, bool skipInterim, int maxLine)
-        {
-            int position = 0;
-            while (true)
-            {
-                int length = NextLine(received.Slice(position), maxLine);
-                if (length <= 0)
-                {
-                    return length == 0 ? ContinueAnswer.NeedMore : ContinueAnswer.Final;
-                }
-                int status;
-                try
-                {
-                    status = ResponseHeadDecoder.ParseStatusLine(received.Slice(position, length)).Status;
-                }
-                catch (HttpException)
-                {
-                    return ContinueAnswer.Final; // a bad status line: the response read reports it
-                }
-                position += length;
-                if (status == 100)
-                {
-                    return ContinueAnswer.Continue;
-                }
-                if (!skipInterim || status >= 200 || status == 101)
-                {
-                    return ContinueAnswer.Final;
-                }
-                while (true)
-                {
-                    length = NextLine(received.Slice(position), maxLine);
-                    if (length <= 0)
-                    {
-                        return length == 0 ? ContinueAnswer.NeedMore : ContinueAnswer.Final;
-                    }
-                    position += length;
-                    if (ResponseHeadDecoder.IsBlankLine(received.Slice(position - length, length)))
-                    {
-                        break;
-                    }
-                }
-            }
-        }
-
-        /// <summary>The length of the complete line at the start of <paramref name="rest"/>; 0 when incomplete, -1 when too long.</summary>
-        private static int NextLine(ReadOnlySpan<byte> rest, int maxLine)
-        {
-            int scanned = 0;
-            try
-            {
-                return Math.Max(ResponseHeadDecoder.FindLine(rest, ref scanned, false, maxLine, "status line"), 0);
-            }
-            catch (LineTooLongException)
-            {
-                return -1;
-            }
-        }
-
-        /// <summary>
-        /// After the final response to a request whose body was withheld: true when the request's framing is complete on
-        /// the wire, so the transport may carry the next request. A chunked body is ended with the empty last chunk when
-        /// the response keeps the connection; a sized body leaves the server expecting its bytes, so the transport closes.
-        /// </summary>
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<bool> EndWithheldBodyCore(bool async, Transport transport, bool responseCloses)
-        {
-            WithheldBody withheld = _withheldBody;
-            _withheldBody = WithheldBody.None;
-            if (withheld != WithheldBody.Chunked || responseCloses)
-            {
-                return false;
-            }
-            Debug.Send(LastChunk);
-            _head.Append(LastChunk);
-            try
-            {
-                // Not cancellable: five bytes that keep the connection, after the response the caller asked for has arrived.
-                await FlushCore(async, transport, CancellationToken.None).ConfigureAwait(false);
-                return true;
-            }
-            catch (Exception e) when (e is IOException or TimeoutException or ObjectDisposedException)
-            {
-                return false; // the transport closes after the response
-            }
-            finally
-            {
-                _head.Clear();
-            }
-        }
-
         /// <summary>What <see cref="RetryStaleConnection"/> needs to send a request again: its head, its replayable body, and
         /// the transport it went out on with the count of bytes received from it by then.</summary>
         private sealed record Replay(byte[] Head, RequestBody? Body, bool Chunked, Transport Transport, long Received);
@@ -368,10 +204,12 @@ namespace Http.Client
             {
                 case RequestBodyKind.Stream:
                     Debug.Line("reading a readable");
-                    await SendStreamPiecesCore(async, transport, (Stream)body.Source!, chunked, cancellationToken).ConfigureAwait(false);
+                    await SendReadablePiecesCore(async, transport, body.Source!, chunked, cancellationToken).ConfigureAwait(false);
                     break;
                 case RequestBodyKind.Reader:
-                    await SendReaderPiecesCore(async, transport, (TextReader)body.Source!, chunked, cancellationToken).ConfigureAwait(false);
+                    Debug.Line("reading a readable");
+                    Debug.Line("encoding file using iso-8859-1");
+                    await SendReadablePiecesCore(async, transport, body.Source!, chunked, cancellationToken).ConfigureAwait(false);
                     break;
                 case RequestBodyKind.MemoryChunks:
                     foreach (ReadOnlyMemory<byte> piece in (IEnumerable<ReadOnlyMemory<byte>>)body.Source!)
@@ -391,17 +229,18 @@ namespace Http.Client
             }
         }
 
+        /// <summary>Sends a readable body (a <see cref="Stream"/>, or a <see cref="TextReader"/> encoded as ISO-8859-1) in
+        /// <see cref="BlockSize"/> pieces.</summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-        private async ValueTask SendStreamPiecesCore(bool async, Transport transport, Stream source, bool chunked, CancellationToken cancellationToken)
+        private async ValueTask SendReadablePiecesCore(bool async, Transport transport, object source, bool chunked, CancellationToken cancellationToken)
         {
             byte[] block = ArrayPool<byte>.Shared.Rent(BlockSize);
+            char[]? chars = source is TextReader ? ArrayPool<char>.Shared.Rent(BlockSize) : null;
             try
             {
                 while (true)
                 {
-                    int read = async
-                        ? await source.ReadAsync(block.AsMemory(0, BlockSize), cancellationToken).ConfigureAwait(false)
-                        : source.Read(block, 0, BlockSize);
+                    int read = await ReadBlockCore(async, source, block, chars, cancellationToken).ConfigureAwait(false);
                     if (read == 0)
                     {
                         break;
@@ -412,41 +251,34 @@ namespace Http.Client
             finally
             {
                 ArrayPool<byte>.Shared.Return(block);
+                if (chars is not null)
+                {
+                    ArrayPool<char>.Shared.Return(chars);
+                }
             }
         }
 
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-        private async ValueTask SendReaderPiecesCore(bool async, Transport transport, TextReader source, bool chunked, CancellationToken cancellationToken)
+        /// <summary>Reads up to <see cref="BlockSize"/> bytes into <paramref name="block"/>; a reader's characters go through
+        /// <paramref name="chars"/> and must be ISO-8859-1.</summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<int> ReadBlockCore(bool async, object source, byte[] block, char[]? chars, CancellationToken cancellationToken)
         {
-            Debug.Line("reading a readable");
-            Debug.Line("encoding file using iso-8859-1");
-            char[] chars = ArrayPool<char>.Shared.Rent(BlockSize);
-            byte[] bytes = ArrayPool<byte>.Shared.Rent(BlockSize);
-            try
+            if (source is Stream stream)
             {
-                while (true)
-                {
-                    int read = async
-                        ? await source.ReadAsync(chars.AsMemory(0, BlockSize), cancellationToken).ConfigureAwait(false)
-                        : source.Read(chars, 0, BlockSize);
-                    if (read == 0)
-                    {
-                        break;
-                    }
-                    int bad = chars.AsSpan(0, read).IndexOfAnyExceptInRange('\0', '\xff');
-                    if (bad >= 0)
-                    {
-                        throw HttpSyntax.Latin1Error(new string(chars, 0, read), bad);
-                    }
-                    int count = Encoding.Latin1.GetBytes(chars, 0, read, bytes, 0);
-                    await SendStreamedPieceCore(async, transport, bytes.AsMemory(0, count), chunked, cancellationToken).ConfigureAwait(false);
-                }
+                return async
+                    ? await stream.ReadAsync(block.AsMemory(0, BlockSize), cancellationToken).ConfigureAwait(false)
+                    : stream.Read(block, 0, BlockSize);
             }
-            finally
+            TextReader reader = (TextReader)source;
+            int read = async
+                ? await reader.ReadAsync(chars.AsMemory(0, BlockSize), cancellationToken).ConfigureAwait(false)
+                : reader.Read(chars!, 0, BlockSize);
+            int bad = chars.AsSpan(0, read).IndexOfAnyExceptInRange('\0', '\xff');
+            if (bad >= 0)
             {
-                ArrayPool<char>.Shared.Return(chars);
-                ArrayPool<byte>.Shared.Return(bytes);
+                throw HttpSyntax.Latin1Error(new string(chars!, 0, read), bad);
             }
+            return Encoding.Latin1.GetBytes(chars!, 0, read, block, 0);
         }
 
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
@@ -563,7 +395,7 @@ namespace Http.Client
             Debug.Line("sending a readable");
             try
             {
-                await SendStreamPiecesCore(async, _transport!, data, false, cancellationToken).ConfigureAwait(false);
+                await SendReadablePiecesCore(async, _transport!, data, false, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (IsAbort(e))
             {

@@ -44,10 +44,6 @@ namespace Http.Client
         private (int Status, string Reason, HttpMessage Headers)? _tunnelResponse; // the current tunnel's CONNECT reply
         private string? _hostHeaderValue; // the automatic Host value, cached; SetTunnel resets it
         private bool _requestHasUpgrade; // the caller gave the current request an Upgrade header: a 101 hands over the transport
-        private bool _requestExpectsContinue; // the current request carries Expect: 100-continue
-        private bool _requestHasExpect; // the caller gave the current request an Expect header (ExpectContinue then adds none)
-        private WithheldBody _withheldBody; // a final response came before 100 Continue: how the unsent body ends (docs/differences.md #42)
-        private TimeSpan _expectContinueTimeout = TimeSpan.FromSeconds(1);
 
         /// <summary>
         /// Creates a connection to <paramref name="host"/> (nothing is opened yet). Without <paramref name="port"/>,
@@ -160,37 +156,6 @@ namespace Http.Client
         /// </summary>
         public Action<InterimResponse>? InterimResponseReceived { get; set; }
 
-        /// <summary>
-        /// How long a request carrying <c>Expect: 100-continue</c> (given by the caller in the headers of
-        /// <see cref="Request"/> or with <see cref="PutHeader(string, string[])"/>) waits after its head for
-        /// <c>100 Continue</c> before sending its body anyway (default 1 second; never longer than <see cref="Timeout"/>).
-        /// CPython sends the body at once (docs/differences.md #42). A <c>100 Continue</c> lets the body go at once; a final
-        /// response first (417, 401, 413, a redirect...) withholds the body and is what <see cref="GetResponse"/> returns.
-        /// The transport is then kept only when the withheld body was chunked (it is ended with an empty last chunk) and the
-        /// response allows it. A request without a body (or with an empty bytes body) never waits.
-        /// </summary>
-        /// <exception cref="ArgumentOutOfRangeException">The value is negative or longer than <see cref="int.MaxValue"/> milliseconds.</exception>
-        public TimeSpan ExpectContinueTimeout
-        {
-            get => _expectContinueTimeout;
-            set
-            {
-                if (value < TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue)
-                {
-                    throw new ArgumentOutOfRangeException(nameof(value), value, "The delay must be between zero and int.MaxValue milliseconds.");
-                }
-                _expectContinueTimeout = value;
-            }
-        }
-
-        /// <summary>
-        /// Opt-in (default false, CPython's behaviour): <see cref="Request"/> and <see cref="EndHeaders"/> add
-        /// <c>Expect: 100-continue</c> as the last header of every request with a body (not an empty bytes body), unless
-        /// the caller gave an <c>Expect</c> header, and the body then waits as <see cref="ExpectContinueTimeout"/> says
-        /// (docs/differences.md #42).
-        /// </summary>
-        public bool ExpectContinue { get; set; }
-
         /// <summary>True while the connection holds an open transport.</summary>
         public bool IsConnected => _transport is { IsClosed: false };
 
@@ -296,9 +261,7 @@ namespace Http.Client
                 throw;
             }
             _method = method;
-            _requestHasUpgrade = false;
-            _requestExpectsContinue = false;
-            _requestHasExpect = false;
+            _requestHasUpgrade = _requestHasExpect = _requestExpectsContinue = false;
             _withheldBody = WithheldBody.None;
             BeginRequestTelemetry(method, url);
         }
@@ -317,12 +280,7 @@ namespace Http.Client
             ArgumentNullException.ThrowIfNull(values);
             Move(ConnectionOp.PutHeader);
             _head.WriteHeader(name, values);
-            _requestHasUpgrade |= name.Equals(HeaderNames.Upgrade, StringComparison.OrdinalIgnoreCase);
-            _requestHasExpect |= name.Equals(HeaderNames.Expect, StringComparison.OrdinalIgnoreCase);
-            foreach (string value in values)
-            {
-                _requestExpectsContinue |= IsExpectContinue(name, value);
-            }
+            NoteRequestHeader(name, values);
         }
 
         /// <summary>Buffers a header line from raw bytes (bytes 0x80 and up allowed, as CPython's bytes headers).</summary>
@@ -336,15 +294,7 @@ namespace Http.Client
             ArgumentNullException.ThrowIfNull(values);
             Move(ConnectionOp.PutHeader);
             _head.WriteHeader(name, values);
-            _requestHasUpgrade |= System.Text.Ascii.EqualsIgnoreCase(name, HeaderNames.Upgrade);
-            if (System.Text.Ascii.EqualsIgnoreCase(name, HeaderNames.Expect))
-            {
-                _requestHasExpect = true;
-                foreach (byte[] value in values)
-                {
-                    _requestExpectsContinue |= System.Text.Ascii.EqualsIgnoreCase(value.AsSpan().Trim(" \t"u8), ExpectContinueValue);
-                }
-            }
+            NoteRequestHeader(name, values);
         }
 
         /// <summary>Ends the headers and sends the request head, then <paramref name="body"/> if given.</summary>
@@ -544,10 +494,9 @@ namespace Http.Client
                 {
                     foreach (KeyValuePair<string, string> header in headers)
                     {
-                        _head.WriteHeader(header.Key, header.Value ?? throw new ArgumentException($"The value of header '{header.Key}' is null.", nameof(headers)));
-                        _requestHasUpgrade |= header.Key.Equals(HeaderNames.Upgrade, StringComparison.OrdinalIgnoreCase);
-                        _requestHasExpect |= header.Key.Equals(HeaderNames.Expect, StringComparison.OrdinalIgnoreCase);
-                        _requestExpectsContinue |= IsExpectContinue(header.Key, header.Value);
+                        string value = header.Value ?? throw new ArgumentException($"The value of header '{header.Key}' is null.", nameof(headers));
+                        _head.WriteHeader(header.Key, value);
+                        NoteRequestHeader(header.Key, [value]);
                     }
                 }
             }
@@ -575,11 +524,7 @@ namespace Http.Client
                 {
                     body = RequestBody.FromBytes(HttpSyntax.EncodeBodyLatin1((string)body.Source!));
                 }
-                if (ExpectContinue && !_requestHasExpect && body is not null && body.KnownLength != 0)
-                {
-                    _head.WriteHeader(HeaderNames.Expect, "100-continue");
-                    _requestExpectsContinue = true;
-                }
+                AddExpectContinueIfOptedIn(body);
             }
             catch (Exception e)
             {
