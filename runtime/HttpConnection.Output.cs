@@ -117,9 +117,20 @@ namespace Http.Client
             await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
             Transport transport = _transport!;
             DebugLog debug = Debug;
+            _withheldBody = WithheldBody.None;
             try
             {
                 debug.Send(_head.WrittenSpan);
+                if (_requestExpectsContinue && body is not null && body.KnownLength != 0)
+                {
+                    // The head goes alone; the body waits for the server's word (docs/differences.md #42).
+                    await FlushCore(async, transport, cancellationToken).ConfigureAwait(false);
+                    if (!await ServerLetsBodyGoCore(async, transport, cancellationToken).ConfigureAwait(false))
+                    {
+                        _withheldBody = chunked ? WithheldBody.Chunked : WithheldBody.Sized;
+                        body = null;
+                    }
+                }
                 if (body is not null)
                 {
                     if (body.Kind == RequestBodyKind.Bytes)
@@ -193,10 +204,12 @@ namespace Http.Client
             {
                 case RequestBodyKind.Stream:
                     Debug.Line("reading a readable");
-                    await SendStreamPiecesCore(async, transport, (Stream)body.Source!, chunked, cancellationToken).ConfigureAwait(false);
+                    await SendReadablePiecesCore(async, transport, body.Source!, chunked, cancellationToken).ConfigureAwait(false);
                     break;
                 case RequestBodyKind.Reader:
-                    await SendReaderPiecesCore(async, transport, (TextReader)body.Source!, chunked, cancellationToken).ConfigureAwait(false);
+                    Debug.Line("reading a readable");
+                    Debug.Line("encoding file using iso-8859-1");
+                    await SendReadablePiecesCore(async, transport, body.Source!, chunked, cancellationToken).ConfigureAwait(false);
                     break;
                 case RequestBodyKind.MemoryChunks:
                     foreach (ReadOnlyMemory<byte> piece in (IEnumerable<ReadOnlyMemory<byte>>)body.Source!)
@@ -216,17 +229,18 @@ namespace Http.Client
             }
         }
 
+        /// <summary>Sends a readable body (a <see cref="Stream"/>, or a <see cref="TextReader"/> encoded as ISO-8859-1) in
+        /// <see cref="BlockSize"/> pieces.</summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-        private async ValueTask SendStreamPiecesCore(bool async, Transport transport, Stream source, bool chunked, CancellationToken cancellationToken)
+        private async ValueTask SendReadablePiecesCore(bool async, Transport transport, object source, bool chunked, CancellationToken cancellationToken)
         {
             byte[] block = ArrayPool<byte>.Shared.Rent(BlockSize);
+            char[]? chars = source is TextReader ? ArrayPool<char>.Shared.Rent(BlockSize) : null;
             try
             {
                 while (true)
                 {
-                    int read = async
-                        ? await source.ReadAsync(block.AsMemory(0, BlockSize), cancellationToken).ConfigureAwait(false)
-                        : source.Read(block, 0, BlockSize);
+                    int read = await ReadBlockCore(async, source, block, chars, cancellationToken).ConfigureAwait(false);
                     if (read == 0)
                     {
                         break;
@@ -237,41 +251,34 @@ namespace Http.Client
             finally
             {
                 ArrayPool<byte>.Shared.Return(block);
+                if (chars is not null)
+                {
+                    ArrayPool<char>.Shared.Return(chars);
+                }
             }
         }
 
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-        private async ValueTask SendReaderPiecesCore(bool async, Transport transport, TextReader source, bool chunked, CancellationToken cancellationToken)
+        /// <summary>Reads up to <see cref="BlockSize"/> bytes into <paramref name="block"/>; a reader's characters go through
+        /// <paramref name="chars"/> and must be ISO-8859-1.</summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<int> ReadBlockCore(bool async, object source, byte[] block, char[]? chars, CancellationToken cancellationToken)
         {
-            Debug.Line("reading a readable");
-            Debug.Line("encoding file using iso-8859-1");
-            char[] chars = ArrayPool<char>.Shared.Rent(BlockSize);
-            byte[] bytes = ArrayPool<byte>.Shared.Rent(BlockSize);
-            try
+            if (source is Stream stream)
             {
-                while (true)
-                {
-                    int read = async
-                        ? await source.ReadAsync(chars.AsMemory(0, BlockSize), cancellationToken).ConfigureAwait(false)
-                        : source.Read(chars, 0, BlockSize);
-                    if (read == 0)
-                    {
-                        break;
-                    }
-                    int bad = chars.AsSpan(0, read).IndexOfAnyExceptInRange('\0', '\xff');
-                    if (bad >= 0)
-                    {
-                        throw HttpSyntax.Latin1Error(new string(chars, 0, read), bad);
-                    }
-                    int count = Encoding.Latin1.GetBytes(chars, 0, read, bytes, 0);
-                    await SendStreamedPieceCore(async, transport, bytes.AsMemory(0, count), chunked, cancellationToken).ConfigureAwait(false);
-                }
+                return async
+                    ? await stream.ReadAsync(block.AsMemory(0, BlockSize), cancellationToken).ConfigureAwait(false)
+                    : stream.Read(block, 0, BlockSize);
             }
-            finally
+            TextReader reader = (TextReader)source;
+            int read = async
+                ? await reader.ReadAsync(chars.AsMemory(0, BlockSize), cancellationToken).ConfigureAwait(false)
+                : reader.Read(chars!, 0, BlockSize);
+            int bad = chars.AsSpan(0, read).IndexOfAnyExceptInRange('\0', '\xff');
+            if (bad >= 0)
             {
-                ArrayPool<char>.Shared.Return(chars);
-                ArrayPool<byte>.Shared.Return(bytes);
+                throw HttpSyntax.Latin1Error(new string(chars!, 0, read), bad);
             }
+            return Encoding.Latin1.GetBytes(chars!, 0, read, block, 0);
         }
 
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
@@ -388,7 +395,7 @@ namespace Http.Client
             Debug.Line("sending a readable");
             try
             {
-                await SendStreamPiecesCore(async, _transport!, data, false, cancellationToken).ConfigureAwait(false);
+                await SendReadablePiecesCore(async, _transport!, data, false, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (IsAbort(e))
             {

@@ -261,7 +261,8 @@ namespace Http.Client
                 throw;
             }
             _method = method;
-            _requestHasUpgrade = false;
+            _requestHasUpgrade = _requestHasExpect = _requestExpectsContinue = false;
+            _withheldBody = WithheldBody.None;
             BeginRequestTelemetry(method, url);
         }
 
@@ -279,7 +280,7 @@ namespace Http.Client
             ArgumentNullException.ThrowIfNull(values);
             Move(ConnectionOp.PutHeader);
             _head.WriteHeader(name, values);
-            _requestHasUpgrade |= name.Equals(HeaderNames.Upgrade, StringComparison.OrdinalIgnoreCase);
+            NoteRequestHeader(name, values);
         }
 
         /// <summary>Buffers a header line from raw bytes (bytes 0x80 and up allowed, as CPython's bytes headers).</summary>
@@ -293,7 +294,7 @@ namespace Http.Client
             ArgumentNullException.ThrowIfNull(values);
             Move(ConnectionOp.PutHeader);
             _head.WriteHeader(name, values);
-            _requestHasUpgrade |= System.Text.Ascii.EqualsIgnoreCase(name, HeaderNames.Upgrade);
+            NoteRequestHeader(name, values);
         }
 
         /// <summary>Ends the headers and sends the request head, then <paramref name="body"/> if given.</summary>
@@ -493,8 +494,9 @@ namespace Http.Client
                 {
                     foreach (KeyValuePair<string, string> header in headers)
                     {
-                        _head.WriteHeader(header.Key, header.Value ?? throw new ArgumentException($"The value of header '{header.Key}' is null.", nameof(headers)));
-                        _requestHasUpgrade |= header.Key.Equals(HeaderNames.Upgrade, StringComparison.OrdinalIgnoreCase);
+                        string value = header.Value ?? throw new ArgumentException($"The value of header '{header.Key}' is null.", nameof(headers));
+                        _head.WriteHeader(header.Key, value);
+                        NoteRequestHeader(header.Key, [value]);
                     }
                 }
             }
@@ -522,6 +524,7 @@ namespace Http.Client
                 {
                     body = RequestBody.FromBytes(HttpSyntax.EncodeBodyLatin1((string)body.Source!));
                 }
+                AddExpectContinueIfOptedIn(body);
             }
             catch (Exception e)
             {
@@ -571,13 +574,16 @@ namespace Http.Client
             transport.Served = true;
             Move(ConnectionOp.ResponseHeadRead);
             EndRequestTelemetry(response.Status, null);
-            if (response.Status == 101 && _requestHasUpgrade)
+            bool upgraded = response.Status == 101 && _requestHasUpgrade;
+            bool bodyFramingEnded = _withheldBody == WithheldBody.None
+                || await EndWithheldBodyCore(async, transport, response.WillClose || upgraded).ConfigureAwait(false);
+            if (upgraded)
             {
                 // The protocol switched: the transport now carries the caller's protocol (HttpResponse.DetachUpgradedStream).
                 response.AcceptUpgrade();
                 _transport = null;
             }
-            else if (response.WillClose)
+            else if (response.WillClose || !bodyFramingEnded)
             {
                 // The response takes the transport; the next request opens a new one.
                 response.TakeTransportOwnership();

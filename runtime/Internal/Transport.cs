@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Diagnostics;
 using System.IO;
+using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -30,6 +31,7 @@ namespace Http.Client.Internal
         private int _end;
         private bool _eof;
         private bool _closed;
+        private Task<int>? _pendingRead; // a read WaitForBytesAsync started that outlived its wait: the next read takes it over
         private long _headDeadline; // Stopwatch timestamp while a response head runs on one time budget; 0 otherwise
 
         public Transport(Stream stream, TimeSpan? timeout)
@@ -95,7 +97,22 @@ namespace Http.Client.Internal
             _start = _end = 0;
             byte[] buffer = _buffer;
             _buffer = Array.Empty<byte>();
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (_pendingRead is { } pending)
+            {
+                // Nobody takes it over now: its failure (the disposed stream's) is observed here, and a read still
+                // running may write into the buffer, which is then left to the GC instead of going back to the pool.
+                _pendingRead = null;
+                pending.ContinueWith(static read => _ = read.Exception, CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                if (!pending.IsCompleted)
+                {
+                    buffer = Array.Empty<byte>();
+                }
+            }
+            if (buffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
             try
             {
                 _stream.Dispose();
@@ -116,6 +133,10 @@ namespace Http.Client.Internal
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async ValueTask<int> FillAsync(bool async, int capacity, CancellationToken cancellationToken)
         {
+            if (_pendingRead is not null)
+            {
+                return await FinishPendingReadAsync(async, cancellationToken).ConfigureAwait(false);
+            }
             if (_closed || _eof)
             {
                 return 0;
@@ -152,6 +173,11 @@ namespace Http.Client.Internal
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async ValueTask<int> ReceiveAsync(bool async, Memory<byte> destination, CancellationToken cancellationToken)
         {
+            if (_pendingRead is not null)
+            {
+                await FinishPendingReadAsync(async, cancellationToken).ConfigureAwait(false);
+                return TakeBuffered(destination.Span);
+            }
             if (_closed || _eof)
             {
                 return 0;
@@ -159,6 +185,157 @@ namespace Http.Client.Internal
             int read = await ReadStreamAsync(async, destination, cancellationToken).ConfigureAwait(false);
             _eof = read == 0;
             return read;
+        }
+
+        /// <summary>
+        /// Waits up to <paramref name="wait"/> for bytes from the stream without consuming any (Expect: 100-continue):
+        /// <see cref="TransportWait.Arrived"/> when a read brought bytes into the buffer, <see cref="TransportWait.Stopped"/>
+        /// when none will come this way (end of stream, closed, a full buffer, or a failed read, which the next read throws),
+        /// <see cref="TransportWait.Quiet"/> when the wait passed. Nothing runs on a pool thread: a sync wait on a plain
+        /// socket polls it (then reads only what is there); otherwise one async read starts, and when it outlives the wait
+        /// it keeps running and the next read takes it over (no byte lost, the connection timeout counted from then on).
+        /// </summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+        public async ValueTask<TransportWait> WaitForBytesAsync(bool async, TimeSpan wait, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_pendingRead is null)
+            {
+                if (_closed || _eof || _end == _buffer.Length)
+                {
+                    return TransportWait.Stopped;
+                }
+                if (!async && _stream is NetworkStream { Socket: Socket socket })
+                {
+                    // Poll, then read only what is there: no async read, which would turn the socket non-blocking for good
+                    // and every later sync call into the runtime's slower emulation (see Timeouts.ConnectBlocking).
+                    if (!PollReadable(socket, wait))
+                    {
+                        return _closed ? TransportWait.Stopped : TransportWait.Quiet;
+                    }
+                    try
+                    {
+                        return await FillAsync(false, 0, cancellationToken).ConfigureAwait(false) > 0 ? TransportWait.Arrived : TransportWait.Stopped;
+                    }
+                    catch (IOException e)
+                    {
+                        _pendingRead = Task.FromException<int>(e); // for the next read to throw
+                        return TransportWait.Stopped;
+                    }
+                }
+                _pendingRead = _stream.ReadAsync(_buffer.AsMemory(_end), CancellationToken.None).AsTask();
+            }
+            Task<int> read = _pendingRead;
+            if (!read.IsCompleted)
+            {
+                try
+                {
+                    if (async)
+                    {
+                        await read.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        read.Wait(wait);
+                    }
+                }
+                catch (TimeoutException) when (!read.IsCompleted)
+                {
+                    // Reported as Quiet below.
+                }
+                catch (Exception) when (read.IsCompleted)
+                {
+                    // The read failed: it stays pending, for the next read to throw.
+                }
+                if (!read.IsCompleted)
+                {
+                    return TransportWait.Quiet;
+                }
+            }
+            if (!read.IsCompletedSuccessfully)
+            {
+                return TransportWait.Stopped;
+            }
+            return await FinishPendingReadAsync(async, cancellationToken).ConfigureAwait(false) > 0 ? TransportWait.Arrived : TransportWait.Stopped;
+        }
+
+        /// <summary>Polls a socket for readability (bytes, end or error) for up to <paramref name="wait"/>, in slices of at
+        /// most 0.1 s that notice a close from another thread.</summary>
+        private bool PollReadable(Socket socket, TimeSpan wait)
+        {
+            long deadline = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
+            try
+            {
+                while (!_closed)
+                {
+                    long left = deadline - Stopwatch.GetTimestamp();
+                    if (left <= 0)
+                    {
+                        return false;
+                    }
+                    long microseconds = Math.Min(left * 1_000_000 / Stopwatch.Frequency, 100_000);
+                    if (socket.Poll((int)Math.Max(microseconds, 1), SelectMode.SelectRead))
+                    {
+                        return true;
+                    }
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // Closed from another thread.
+            }
+            return false;
+        }
+
+        /// <summary>
+        /// Takes over the read a wait left running: waits for it under the read timeout (from now), adds its bytes to the
+        /// buffer, or throws its failure. Returns its count, 0 at the end of the stream.
+        /// </summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<int> FinishPendingReadAsync(bool async, CancellationToken cancellationToken)
+        {
+            Task<int> read = _pendingRead!;
+            if (!read.IsCompleted)
+            {
+                TimeSpan timeout = NextReadTimeout(blocking: false) ?? System.Threading.Timeout.InfiniteTimeSpan;
+                try
+                {
+                    if (async)
+                    {
+                        await read.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+                    }
+                    else if (!read.Wait(timeout))
+                    {
+                        throw new TimeoutException();
+                    }
+                }
+                catch (TimeoutException e) when (!read.IsCompleted)
+                {
+                    throw Timeouts.Error(e);
+                }
+                catch (Exception) when (read.IsCompleted)
+                {
+                    // The read failed: thrown below as itself.
+                }
+            }
+            _pendingRead = null;
+            int count = await read.ConfigureAwait(false);
+            if (_closed)
+            {
+                return 0; // closed while the read ran: its buffer is gone
+            }
+            Received += count;
+            _eof = count == 0;
+            _end += count;
+            return count;
+        }
+
+        private int TakeBuffered(Span<byte> destination)
+        {
+            int count = Math.Min(destination.Length, Buffered);
+            BufferedSpan.Slice(0, count).CopyTo(destination);
+            Consume(count);
+            return count;
         }
 
         /// <summary>
@@ -237,6 +414,11 @@ namespace Http.Client.Internal
         /// </summary>
         public int Receive(Span<byte> destination)
         {
+            if (_pendingRead is not null)
+            {
+                FinishPendingReadAsync(false, CancellationToken.None).GetAwaiter().GetResult();
+                return TakeBuffered(destination);
+            }
             if (_closed || _eof)
             {
                 return 0;
@@ -350,5 +532,18 @@ namespace Http.Client.Internal
                 throw new IOException("The transport is closed.");
             }
         }
+    }
+
+    /// <summary>How <see cref="Transport.WaitForBytesAsync"/> ended.</summary>
+    internal enum TransportWait
+    {
+        /// <summary>Bytes arrived and are buffered.</summary>
+        Arrived,
+
+        /// <summary>No bytes will come this way: the stream ended or failed (the next read throws), the transport closed, or the buffer is full.</summary>
+        Stopped,
+
+        /// <summary>The wait passed without a byte; a read may still be running (the next read takes it over).</summary>
+        Quiet,
     }
 }

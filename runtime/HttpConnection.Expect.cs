@@ -1,0 +1,246 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Http.Client.Internal;
+
+namespace Http.Client
+{
+    /// <summary>Expect: 100-continue: the head goes alone and the body waits for the server's word (docs/differences.md #42).</summary>
+    public partial class HttpConnection
+    {
+        private bool _requestExpectsContinue; // the current request carries Expect: 100-continue
+        private bool _requestHasExpect; // the caller gave the current request an Expect header (ExpectContinue then adds none)
+        private WithheldBody _withheldBody; // a final response came before 100 Continue: how the unsent body ends (docs/differences.md #42)
+        private TimeSpan _expectContinueTimeout = TimeSpan.FromSeconds(1);
+
+        /// <summary>
+        /// How long a request carrying <c>Expect: 100-continue</c> (given by the caller in the headers of
+        /// <see cref="Request"/> or with <see cref="PutHeader(string, string[])"/>) waits after its head for
+        /// <c>100 Continue</c> before sending its body anyway (default 1 second; never longer than <see cref="Timeout"/>).
+        /// CPython sends the body at once (docs/differences.md #42). A <c>100 Continue</c> lets the body go at once; a final
+        /// response first (417, 401, 413, a redirect...) withholds the body and is what <see cref="GetResponse"/> returns.
+        /// The transport is then kept only when the withheld body was chunked (it is ended with an empty last chunk) and the
+        /// response allows it. A request without a body (or with an empty bytes body) never waits.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">The value is negative or longer than <see cref="int.MaxValue"/> milliseconds.</exception>
+        public TimeSpan ExpectContinueTimeout
+        {
+            get => _expectContinueTimeout;
+            set
+            {
+                if (value < TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(value), value, "The delay must be between zero and int.MaxValue milliseconds.");
+                }
+                _expectContinueTimeout = value;
+            }
+        }
+
+        /// <summary>
+        /// Opt-in (default false, CPython's behaviour): <see cref="Request"/> and <see cref="EndHeaders"/> add
+        /// <c>Expect: 100-continue</c> as the last header of every request with a body (not an empty bytes body), unless
+        /// the caller gave an <c>Expect</c> header, and the body then waits as <see cref="ExpectContinueTimeout"/> says
+        /// (docs/differences.md #42).
+        /// </summary>
+        public bool ExpectContinue { get; set; }
+
+        /// <summary>A request body not sent because a final response came before <c>100 Continue</c>: how its framing ends.</summary>
+        private enum WithheldBody
+        {
+            /// <summary>The body was sent (or there was none).</summary>
+            None,
+
+            /// <summary>A Content-Length (or unframed) body: the server still expects its bytes, so the transport closes after the response.</summary>
+            Sized,
+
+            /// <summary>A chunked body: the empty last chunk ends it, and the transport may carry the next request.</summary>
+            Chunked,
+        }
+
+        /// <summary>Notes what a request header asks of the connection: <c>Upgrade</c> (a 101 then hands over the transport),
+        /// <c>Expect</c>, and whether it asks for <c>100 Continue</c> (name and value in any case, value trimmed).</summary>
+        private void NoteRequestHeader(string name, ReadOnlySpan<string> values)
+        {
+            _requestHasUpgrade |= name.Equals(HeaderNames.Upgrade, StringComparison.OrdinalIgnoreCase);
+            if (name.Equals(HeaderNames.Expect, StringComparison.OrdinalIgnoreCase))
+            {
+                _requestHasExpect = true;
+                foreach (string value in values)
+                {
+                    _requestExpectsContinue |= value.AsSpan().Trim(" \t").Equals("100-continue", StringComparison.OrdinalIgnoreCase);
+                }
+            }
+        }
+
+        /// <summary>The same for a header given as bytes.</summary>
+        private void NoteRequestHeader(byte[] name, byte[][] values)
+        {
+            _requestHasUpgrade |= Ascii.EqualsIgnoreCase(name, HeaderNames.Upgrade);
+            if (Ascii.EqualsIgnoreCase(name, HeaderNames.Expect))
+            {
+                _requestHasExpect = true;
+                foreach (byte[] value in values)
+                {
+                    _requestExpectsContinue |= Ascii.EqualsIgnoreCase(value.AsSpan().Trim(" \t"u8), "100-continue"u8);
+                }
+            }
+        }
+
+        /// <summary><see cref="ExpectContinue"/>: the header goes last, on a request with a body the caller gave no Expect for.</summary>
+        private void AddExpectContinueIfOptedIn(RequestBody? body)
+        {
+            if (ExpectContinue && !_requestHasExpect && body is not null && body.KnownLength != 0)
+            {
+                _head.WriteHeader(HeaderNames.Expect, "100-continue");
+                _requestExpectsContinue = true;
+            }
+        }
+
+        /// <summary>
+        /// After an <c>Expect: 100-continue</c> head: watches what the server sends for up to <see cref="ExpectContinueTimeout"/>
+        /// (and never longer than <see cref="Timeout"/>), consuming nothing: <see cref="GetResponse"/> reads it all as usual.
+        /// True (send the body) on <c>100 Continue</c> or silence; false (withhold it) on a final response, on another 1xx
+        /// that <see cref="GetResponse"/> would return as final (no <see cref="InterimResponseReceived"/>), on the end of
+        /// the stream or a read failure (which the response read then reports). An interim response delivered to
+        /// <see cref="InterimResponseReceived"/> (103 Early Hints) does not release the body: only 100 does.
+        /// </summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<bool> ServerLetsBodyGoCore(bool async, Transport transport, CancellationToken cancellationToken)
+        {
+            TimeSpan delay = Timeout is TimeSpan limit && limit < ExpectContinueTimeout ? limit : ExpectContinueTimeout;
+            long start = Stopwatch.GetTimestamp();
+            DebugLog debug = Debug;
+            while (true)
+            {
+                ContinueAnswer answer = transport.AtEnd ? ContinueAnswer.Final
+                    : ReadContinueAnswer(transport.BufferedSpan, InterimResponseReceived is not null, Limits.MaxLineLength);
+                if (answer != ContinueAnswer.NeedMore)
+                {
+                    debug.Line(answer == ContinueAnswer.Continue
+                        ? "expect: 100 Continue, sending the body"
+                        : "expect: the server answered before 100 Continue, body withheld");
+                    return answer == ContinueAnswer.Continue;
+                }
+                TimeSpan left = delay - Stopwatch.GetElapsedTime(start);
+                TransportWait wait = left > TimeSpan.Zero
+                    ? await transport.WaitForBytesAsync(async, left, cancellationToken).ConfigureAwait(false)
+                    : TransportWait.Quiet;
+                if (wait == TransportWait.Quiet)
+                {
+                    debug.Line("expect: no 100 Continue within " + ((long)delay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + " ms, sending the body");
+                    return true;
+                }
+                if (wait == TransportWait.Stopped)
+                {
+                    debug.Line("expect: the server answered before 100 Continue, body withheld");
+                    return false;
+                }
+            }
+        }
+
+        private enum ContinueAnswer
+        {
+            NeedMore,
+            Continue,
+            Final,
+        }
+
+        /// <summary>
+        /// What the server has said so far to an <c>Expect: 100-continue</c> head, judged from the bytes received (none
+        /// consumed): <c>100</c>, a final response (or anything the response read will reject), or not yet known. With
+        /// <paramref name="skipInterim"/>, other 1xx heads (101 excepted) are passed over whole, as the response read delivers them.
+        /// </summary>
+        private static ContinueAnswer ReadContinueAnswer(ReadOnlySpan<byte> received, bool skipInterim, int maxLine)
+        {
+            int position = 0;
+            while (true)
+            {
+                int length = NextLine(received.Slice(position), maxLine);
+                if (length <= 0)
+                {
+                    return length == 0 ? ContinueAnswer.NeedMore : ContinueAnswer.Final;
+                }
+                int status;
+                try
+                {
+                    status = ResponseHeadDecoder.ParseStatusLine(received.Slice(position, length)).Status;
+                }
+                catch (HttpException)
+                {
+                    return ContinueAnswer.Final; // a bad status line: the response read reports it
+                }
+                position += length;
+                if (status == 100)
+                {
+                    return ContinueAnswer.Continue;
+                }
+                if (!skipInterim || status >= 200 || status == 101)
+                {
+                    return ContinueAnswer.Final;
+                }
+                while (true)
+                {
+                    length = NextLine(received.Slice(position), maxLine);
+                    if (length <= 0)
+                    {
+                        return length == 0 ? ContinueAnswer.NeedMore : ContinueAnswer.Final;
+                    }
+                    position += length;
+                    if (ResponseHeadDecoder.IsBlankLine(received.Slice(position - length, length)))
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+
+        /// <summary>The length of the complete line at the start of <paramref name="rest"/>; 0 when incomplete, -1 when too long.</summary>
+        private static int NextLine(ReadOnlySpan<byte> rest, int maxLine)
+        {
+            int scanned = 0;
+            try
+            {
+                return Math.Max(ResponseHeadDecoder.FindLine(rest, ref scanned, false, maxLine, "status line"), 0);
+            }
+            catch (LineTooLongException)
+            {
+                return -1;
+            }
+        }
+
+        /// <summary>
+        /// After the final response to a request whose body was withheld: true when the request's framing is complete on
+        /// the wire, so the transport may carry the next request. A chunked body is ended with the empty last chunk when
+        /// the response keeps the connection; a sized body leaves the server expecting its bytes, so the transport closes.
+        /// </summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<bool> EndWithheldBodyCore(bool async, Transport transport, bool responseCloses)
+        {
+            WithheldBody withheld = _withheldBody;
+            _withheldBody = WithheldBody.None;
+            if (withheld != WithheldBody.Chunked || responseCloses)
+            {
+                return false;
+            }
+            Debug.Send(LastChunk);
+            _head.Append(LastChunk);
+            try
+            {
+                // Not cancellable: five bytes that keep the connection, after the response the caller asked for has arrived.
+                await FlushCore(async, transport, CancellationToken.None).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception e) when (e is IOException or TimeoutException or ObjectDisposedException)
+            {
+                return false; // the transport closes after the response
+            }
+            finally
+            {
+                _head.Clear();
+            }
+        }
+    }
+}
