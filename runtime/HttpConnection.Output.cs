@@ -1,11 +1,6 @@
-using System;
 using System.Buffers;
 using System.Collections.Generic;
-using System.IO;
 using System.Text;
-using System.Threading;
-using System.Threading.Tasks;
-using Http.Client.Internal;
 
 namespace Http.Client
 {

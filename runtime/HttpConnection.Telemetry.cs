@@ -1,7 +1,5 @@
-using System;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Http.Client.Internal;
 
 namespace Http.Client
 {

@@ -1,10 +1,5 @@
-using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Net;
-using System.Threading;
-using System.Threading.Tasks;
-using Http.Client.Internal;
 
 namespace Http.Client
 {

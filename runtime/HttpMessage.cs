@@ -1,7 +1,5 @@
-using System;
 using System.Collections;
 using System.Collections.Generic;
-using Http.Client.Internal;
 
 namespace Http.Client
 {

@@ -17,7 +17,6 @@
  * read), HttpException for counts. LostSync is set when the error leaves the stream at an unknown position in a way
  * CPython answers by closing the connection.
  */
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;

@@ -1,4 +1,3 @@
-using System;
 using System.Buffers;
 
 namespace Http.Client.Internal

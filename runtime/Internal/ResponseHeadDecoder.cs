@@ -17,9 +17,7 @@
  * The whole head is parsed in one call when it is buffered: one vectorised search for LF per line, known header names
  * through the generated HeaderNames table, field strings reused from the previous response when the bytes repeat.
  */
-using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Text;
 
 namespace Http.Client.Internal

@@ -1,8 +1,5 @@
-using System;
-using System.IO;
 using System.Net;
 using System.Net.Sockets;
-using System.Threading;
 
 namespace Http.Client.Internal
 {
