@@ -300,9 +300,9 @@ namespace Http.Client.Internal
                     {
                         await read.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
                     }
-                    else if (!read.Wait(timeout))
+                    else
                     {
-                        throw new TimeoutException();
+                        read.WaitAsync(timeout, cancellationToken).GetAwaiter().GetResult(); // (rare: a wait's read taken over)
                     }
                 }
                 catch (TimeoutException e) when (!read.IsCompleted)
