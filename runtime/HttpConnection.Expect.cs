@@ -151,6 +151,7 @@ namespace Http.Client
         private static ContinueAnswer ReadContinueAnswer(ReadOnlySpan<byte> received, bool skipInterim, int maxLine)
         {
             int position = 0;
+            bool inInterimHead = false;
             while (true)
             {
                 int length = NextLine(received.Slice(position), maxLine);
@@ -158,16 +159,22 @@ namespace Http.Client
                 {
                     return length == 0 ? ContinueAnswer.NeedMore : ContinueAnswer.Final;
                 }
+                ReadOnlySpan<byte> line = received.Slice(position, length);
+                position += length;
+                if (inInterimHead)
+                {
+                    inInterimHead = !ResponseHeadDecoder.IsBlankLine(line);
+                    continue;
+                }
                 int status;
                 try
                 {
-                    status = ResponseHeadDecoder.ParseStatusLine(received.Slice(position, length)).Status;
+                    status = ResponseHeadDecoder.ParseStatusLine(line).Status;
                 }
                 catch (HttpException)
                 {
                     return ContinueAnswer.Final; // a bad status line: the response read reports it
                 }
-                position += length;
                 if (status == 100)
                 {
                     return ContinueAnswer.Continue;
@@ -176,19 +183,7 @@ namespace Http.Client
                 {
                     return ContinueAnswer.Final;
                 }
-                while (true)
-                {
-                    length = NextLine(received.Slice(position), maxLine);
-                    if (length <= 0)
-                    {
-                        return length == 0 ? ContinueAnswer.NeedMore : ContinueAnswer.Final;
-                    }
-                    position += length;
-                    if (ResponseHeadDecoder.IsBlankLine(received.Slice(position - length, length)))
-                    {
-                        break;
-                    }
-                }
+                inInterimHead = true;
             }
         }
 

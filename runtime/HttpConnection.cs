@@ -29,7 +29,6 @@ namespace Http.Client
         private HttpConnectionLimits _limits = new HttpConnectionLimits();
         private HttpResponse? _pendingResponse;
         private string? _method;
-        private int _debugLevel;
         private TextWriter? _debugOutput;
         private string? _tunnelHost;
         private int _tunnelPort;
@@ -99,11 +98,7 @@ namespace Http.Client
         public Func<DnsEndPoint, CancellationToken, ValueTask<Stream>>? ConnectCallback { get; set; }
 
         /// <summary>Debug level; above 0, CPython's debug lines go to <see cref="DebugOutput"/>.</summary>
-        public int DebugLevel
-        {
-            get => _debugLevel;
-            set => _debugLevel = value;
-        }
+        public int DebugLevel { get; set; }
 
         /// <summary>Where debug lines go (default: <see cref="Console.Out"/> at the time of writing).</summary>
         public TextWriter DebugOutput
@@ -156,7 +151,7 @@ namespace Http.Client
 
         /// <summary>Sets <see cref="DebugLevel"/> (Python's <c>set_debuglevel</c>).</summary>
         /// <param name="level">Above 0 enables the debug lines.</param>
-        public void SetDebugLevel(int level) => _debugLevel = level;
+        public void SetDebugLevel(int level) => DebugLevel = level;
 
         /// <summary>
         /// Tunnels through the HTTP proxy this connection points at: on connect, <c>CONNECT host:port HTTP/1.1</c> is
@@ -325,34 +320,24 @@ namespace Http.Client
 
         /// <summary>Sends raw bytes on the transport (opening it if needed).</summary>
         /// <param name="data">Bytes to send.</param>
-        public void Send(byte[] data)
-        {
-            ArgumentNullException.ThrowIfNull(data);
-            Send(data.AsSpan());
-        }
+        public void Send(byte[] data) => Send((data ?? throw new ArgumentNullException(nameof(data))).AsSpan());
 
         /// <summary>Sends <paramref name="data"/> to its end in <see cref="BlockSize"/> pieces (one write each).</summary>
         /// <param name="data">Stream read from its current position.</param>
-        public void Send(Stream data)
-        {
-            ArgumentNullException.ThrowIfNull(data);
-            SendStreamCore(false, data, default).GetAwaiter().GetResult();
-        }
+        public void Send(Stream data) =>
+            SendRawCore(false, default, data ?? throw new ArgumentNullException(nameof(data)), default).GetAwaiter().GetResult();
 
         /// <summary>Sends raw bytes on the transport (opening it if needed).</summary>
         /// <param name="data">Bytes to send.</param>
         /// <param name="cancellationToken">Cancels the send (the connection is then closed).</param>
         public ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
-            SendMemoryCore(true, data, cancellationToken);
+            SendRawCore(true, data, null, cancellationToken);
 
         /// <summary>Sends <paramref name="data"/> to its end in <see cref="BlockSize"/> pieces.</summary>
         /// <param name="data">Stream read from its current position.</param>
         /// <param name="cancellationToken">Cancels the send (the connection is then closed).</param>
-        public ValueTask SendAsync(Stream data, CancellationToken cancellationToken = default)
-        {
-            ArgumentNullException.ThrowIfNull(data);
-            return SendStreamCore(true, data, cancellationToken);
-        }
+        public ValueTask SendAsync(Stream data, CancellationToken cancellationToken = default) =>
+            SendRawCore(true, default, data ?? throw new ArgumentNullException(nameof(data)), cancellationToken);
 
         /// <summary>
         /// Reads the response status line and headers. A response that closes the connection takes the transport
@@ -548,7 +533,7 @@ namespace Http.Client
                     response = new HttpResponse(this, transport);
                     try
                     {
-                        await response.BeginCore(async, _method, Limits, _debugLevel > 0 ? DebugOutput : null, cancellationToken).ConfigureAwait(false);
+                        await response.BeginCore(async, _method, Limits, DebugWriter, cancellationToken).ConfigureAwait(false);
                         break;
                     }
                     catch (Exception e) when (IsStale(e, transport))
