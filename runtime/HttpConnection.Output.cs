@@ -101,7 +101,8 @@ namespace Http.Client
         {
             _head.AppendCrlf();
             await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
-            _replay = RetryStaleConnection && _transport!.Served && IsIdempotent(_method) && body is null or { Kind: RequestBodyKind.Bytes }
+            _replay = RetryStaleConnection && _transport!.Served && body is null or { Kind: RequestBodyKind.Bytes }
+                && MethodIs(_method, "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE") // idempotent
                 ? new Replay(_head.WrittenSpan.ToArray(), body, chunked, _transport!, _transport!.Received)
                 : null;
             await SendRequestCore(async, body, chunked, cancellationToken).ConfigureAwait(false);
@@ -166,11 +167,6 @@ namespace Http.Client
         private sealed record Replay(byte[] Head, RequestBody? Body, bool Chunked, Transport Transport, long Received);
 
         private Replay? _replay;
-
-        private static bool IsIdempotent(string? method) => method is not null
-            && (method.Equals("GET", StringComparison.OrdinalIgnoreCase) || method.Equals("HEAD", StringComparison.OrdinalIgnoreCase)
-                || method.Equals("OPTIONS", StringComparison.OrdinalIgnoreCase) || method.Equals("TRACE", StringComparison.OrdinalIgnoreCase)
-                || method.Equals("PUT", StringComparison.OrdinalIgnoreCase) || method.Equals("DELETE", StringComparison.OrdinalIgnoreCase));
 
         /// <summary>True when the request may go again: it was sent for replay on <paramref name="transport"/>, which the
         /// server closed (or reset) before a single byte of the response arrived.</summary>

@@ -451,14 +451,10 @@ namespace Http.Client
             PutRequest(method, url, hasHost, hasAcceptEncoding);
             try
             {
-                if (hasContentLength)
+                encodeChunked &= hasTransferEncoding && !hasContentLength;
+                if (!hasContentLength && !hasTransferEncoding)
                 {
-                    encodeChunked = false;
-                }
-                else if (!hasTransferEncoding)
-                {
-                    encodeChunked = false;
-                    long? contentLength = body is null ? (MethodExpectsBody(method) ? 0 : null) : body.KnownLength;
+                    long? contentLength = body is null ? (MethodIs(method, "POST", "PUT", "PATCH") ? 0 : null) : body.KnownLength;
                     if (contentLength is long length)
                     {
                         _head.WriteHeader(HeaderNames.ContentLength, length);
@@ -488,10 +484,17 @@ namespace Http.Client
             await EndHeadersCore(async, body, encodeChunked, cancellationToken).ConfigureAwait(false);
         }
 
-        private static bool MethodExpectsBody(string method) =>
-            method.Equals("POST", StringComparison.OrdinalIgnoreCase)
-            || method.Equals("PUT", StringComparison.OrdinalIgnoreCase)
-            || method.Equals("PATCH", StringComparison.OrdinalIgnoreCase);
+        private static bool MethodIs(string? method, params ReadOnlySpan<string> names)
+        {
+            foreach (string name in names)
+            {
+                if (name.Equals(method, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
 
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask EndHeadersCore(bool async, RequestBody? body, bool encodeChunked, CancellationToken cancellationToken)
