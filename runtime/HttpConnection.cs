@@ -318,8 +318,7 @@ namespace Http.Client
             }
         }
 
-        /// <summary>Sends raw bytes on the transport (opening it if needed).</summary>
-        /// <param name="data">Bytes to send.</param>
+        /// <inheritdoc cref="Send(ReadOnlySpan{byte})"/>
         public void Send(byte[] data) => Send((data ?? throw new ArgumentNullException(nameof(data))).AsSpan());
 
         /// <summary>Sends <paramref name="data"/> to its end in <see cref="BlockSize"/> pieces (one write each).</summary>
@@ -348,7 +347,7 @@ namespace Http.Client
         /// <exception cref="BadStatusLineException">The status line is malformed.</exception>
         public HttpResponse GetResponse() => GetResponseCore(false, default).GetAwaiter().GetResult();
 
-        /// <summary>Reads the response status line and headers; see <see cref="GetResponse"/>.</summary>
+        /// <inheritdoc cref="GetResponse"/>
         /// <param name="cancellationToken">Cancels the read (the connection is then closed).</param>
         public ValueTask<HttpResponse> GetResponseAsync(CancellationToken cancellationToken = default) => GetResponseCore(true, cancellationToken);
 
