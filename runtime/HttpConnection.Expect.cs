@@ -108,9 +108,11 @@ namespace Http.Client
             TimeSpan delay = Timeout is TimeSpan limit && limit < ExpectContinueTimeout ? limit : ExpectContinueTimeout;
             long start = Stopwatch.GetTimestamp();
             DebugLog debug = Debug;
+            TransportWait wait = TransportWait.Arrived;
             while (true)
             {
-                ContinueAnswer answer = transport.AtEnd ? ContinueAnswer.Final
+                // Stopped: no byte came, and none will, after what was judged incomplete.
+                ContinueAnswer answer = transport.AtEnd || wait == TransportWait.Stopped ? ContinueAnswer.Final
                     : ReadContinueAnswer(transport.BufferedSpan, InterimResponseReceived is not null, Limits.MaxLineLength);
                 if (answer != ContinueAnswer.NeedMore)
                 {
@@ -120,18 +122,13 @@ namespace Http.Client
                     return answer == ContinueAnswer.Continue;
                 }
                 TimeSpan left = delay - Stopwatch.GetElapsedTime(start);
-                TransportWait wait = left > TimeSpan.Zero
+                wait = left > TimeSpan.Zero
                     ? await transport.WaitForBytesAsync(async, left, cancellationToken).ConfigureAwait(false)
                     : TransportWait.Quiet;
                 if (wait == TransportWait.Quiet)
                 {
                     debug.Line("expect: no 100 Continue within " + ((long)delay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + " ms, sending the body");
                     return true;
-                }
-                if (wait == TransportWait.Stopped)
-                {
-                    debug.Line("expect: the server answered before 100 Continue, body withheld");
-                    return false;
                 }
             }
         }
