@@ -9,7 +9,6 @@ namespace Http.Client
         private bool _requestExpectsContinue; // the current request carries Expect: 100-continue
         private bool _requestHasExpect; // the caller gave the current request an Expect header (ExpectContinue then adds none)
         private WithheldBody _withheldBody; // a final response came before 100 Continue: how the unsent body ends (docs/differences.md #42)
-        private TimeSpan _expectContinueTimeout = TimeSpan.FromSeconds(1);
 
         /// <summary>
         /// How long a request carrying <c>Expect: 100-continue</c> (given by the caller in the headers of
@@ -23,16 +22,16 @@ namespace Http.Client
         /// <exception cref="ArgumentOutOfRangeException">The value is negative or longer than <see cref="int.MaxValue"/> milliseconds.</exception>
         public TimeSpan ExpectContinueTimeout
         {
-            get => _expectContinueTimeout;
+            get;
             set
             {
                 if (value < TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue)
                 {
                     throw new ArgumentOutOfRangeException(nameof(value), value, "The delay must be between zero and int.MaxValue milliseconds.");
                 }
-                _expectContinueTimeout = value;
+                field = value;
             }
-        }
+        } = TimeSpan.FromSeconds(1);
 
         /// <summary>
         /// Opt-in (default false, CPython's behaviour): <see cref="Request"/> and <see cref="EndHeaders"/> add

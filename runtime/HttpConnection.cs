@@ -26,10 +26,8 @@ namespace Http.Client
         private readonly int _defaultPort;
         private readonly RequestHeadWriter _head = new RequestHeadWriter();
         private Transport? _transport;
-        private HttpConnectionLimits _limits = new HttpConnectionLimits();
         private HttpResponse? _pendingResponse;
         private string? _method;
-        private TextWriter? _debugOutput;
         private string? _tunnelHost;
         private int _tunnelPort;
         private byte[] _tunnelHeaderLines = Array.Empty<byte>(); // the caller's CONNECT header lines, validated and encoded
@@ -101,11 +99,7 @@ namespace Http.Client
         public int DebugLevel { get; set; }
 
         /// <summary>Where debug lines go (default: <see cref="Console.Out"/> at the time of writing).</summary>
-        public TextWriter DebugOutput
-        {
-            get => _debugOutput ?? Console.Out;
-            set => _debugOutput = value ?? throw new ArgumentNullException(nameof(value));
-        }
+        public TextWriter DebugOutput { get => field ?? Console.Out; set => field = value ?? throw new ArgumentNullException(nameof(value)); }
 
         /// <summary>The CONNECT target host set by <see cref="SetTunnel"/>, or null.</summary>
         public string? TunnelHost => _tunnelHost;
@@ -390,11 +384,7 @@ namespace Http.Client
         /// extensions (CPython's values by default), and whether <see cref="Timeout"/> bounds the whole response head.
         /// Obeyed by responses and the CONNECT reply.
         /// </summary>
-        public HttpConnectionLimits Limits
-        {
-            get => _limits;
-            set => _limits = value ?? throw new ArgumentNullException(nameof(value));
-        }
+        public HttpConnectionLimits Limits { get; set => field = value ?? throw new ArgumentNullException(nameof(value)); } = new HttpConnectionLimits();
 
         /// <summary>The last response's headers: the next response reuses their strings and array when it repeats them.</summary>
         internal HttpMessage? PreviousHeaders { get; set; }
