@@ -40,14 +40,9 @@ namespace Http.Client
             {
                 return StripIpv6Zone(netloc);
             }
-            if (_hostHeaderValue is string cached)
-            {
-                return cached;
-            }
-            int port = _tunnelHost is null ? Port : _tunnelPort;
-            string host = UriHost(_tunnelHost ?? Host);
-            _hostHeaderValue = port == _defaultPort ? host : host + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return _hostHeaderValue;
+            return _hostHeaderValue ??= ServerPort == _defaultPort
+                ? UriHost(ServerHost)
+                : UriHost(ServerHost) + ":" + ServerPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         /// <summary>A host as a Host header or CONNECT authority names it: IDNA-encoded, IPv6 in brackets without its zone.</summary>
