@@ -9,7 +9,6 @@ namespace Http.Client
         private bool _requestExpectsContinue; // the current request carries Expect: 100-continue
         private bool _requestHasExpect; // the caller gave the current request an Expect header (ExpectContinue then adds none)
         private WithheldBody _withheldBody; // a final response came before 100 Continue: how the unsent body ends (docs/differences.md #42)
-        private TimeSpan _expectContinueTimeout = TimeSpan.FromSeconds(1);
 
         /// <summary>
         /// How long a request carrying <c>Expect: 100-continue</c> (given by the caller in the headers of
@@ -23,16 +22,16 @@ namespace Http.Client
         /// <exception cref="ArgumentOutOfRangeException">The value is negative or longer than <see cref="int.MaxValue"/> milliseconds.</exception>
         public TimeSpan ExpectContinueTimeout
         {
-            get => _expectContinueTimeout;
+            get;
             set
             {
                 if (value < TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue)
                 {
                     throw new ArgumentOutOfRangeException(nameof(value), value, "The delay must be between zero and int.MaxValue milliseconds.");
                 }
-                _expectContinueTimeout = value;
+                field = value;
             }
-        }
+        } = TimeSpan.FromSeconds(1);
 
         /// <summary>
         /// Opt-in (default false, CPython's behaviour): <see cref="Request"/> and <see cref="EndHeaders"/> add
@@ -108,9 +107,11 @@ namespace Http.Client
             TimeSpan delay = Timeout is TimeSpan limit && limit < ExpectContinueTimeout ? limit : ExpectContinueTimeout;
             long start = Stopwatch.GetTimestamp();
             DebugLog debug = Debug;
+            TransportWait wait = TransportWait.Arrived;
             while (true)
             {
-                ContinueAnswer answer = transport.AtEnd ? ContinueAnswer.Final
+                // Stopped: no byte came, and none will, after what was judged incomplete.
+                ContinueAnswer answer = transport.AtEnd || wait == TransportWait.Stopped ? ContinueAnswer.Final
                     : ReadContinueAnswer(transport.BufferedSpan, InterimResponseReceived is not null, Limits.MaxLineLength);
                 if (answer != ContinueAnswer.NeedMore)
                 {
@@ -120,18 +121,13 @@ namespace Http.Client
                     return answer == ContinueAnswer.Continue;
                 }
                 TimeSpan left = delay - Stopwatch.GetElapsedTime(start);
-                TransportWait wait = left > TimeSpan.Zero
+                wait = left > TimeSpan.Zero
                     ? await transport.WaitForBytesAsync(async, left, cancellationToken).ConfigureAwait(false)
                     : TransportWait.Quiet;
                 if (wait == TransportWait.Quiet)
                 {
                     debug.Line("expect: no 100 Continue within " + ((long)delay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + " ms, sending the body");
                     return true;
-                }
-                if (wait == TransportWait.Stopped)
-                {
-                    debug.Line("expect: the server answered before 100 Continue, body withheld");
-                    return false;
                 }
             }
         }
@@ -151,6 +147,7 @@ namespace Http.Client
         private static ContinueAnswer ReadContinueAnswer(ReadOnlySpan<byte> received, bool skipInterim, int maxLine)
         {
             int position = 0;
+            bool inInterimHead = false;
             while (true)
             {
                 int length = NextLine(received.Slice(position), maxLine);
@@ -158,16 +155,22 @@ namespace Http.Client
                 {
                     return length == 0 ? ContinueAnswer.NeedMore : ContinueAnswer.Final;
                 }
+                ReadOnlySpan<byte> line = received.Slice(position, length);
+                position += length;
+                if (inInterimHead)
+                {
+                    inInterimHead = !ResponseHeadDecoder.IsBlankLine(line);
+                    continue;
+                }
                 int status;
                 try
                 {
-                    status = ResponseHeadDecoder.ParseStatusLine(received.Slice(position, length)).Status;
+                    status = ResponseHeadDecoder.ParseStatusLine(line).Status;
                 }
                 catch (HttpException)
                 {
                     return ContinueAnswer.Final; // a bad status line: the response read reports it
                 }
-                position += length;
                 if (status == 100)
                 {
                     return ContinueAnswer.Continue;
@@ -176,19 +179,7 @@ namespace Http.Client
                 {
                     return ContinueAnswer.Final;
                 }
-                while (true)
-                {
-                    length = NextLine(received.Slice(position), maxLine);
-                    if (length <= 0)
-                    {
-                        return length == 0 ? ContinueAnswer.NeedMore : ContinueAnswer.Final;
-                    }
-                    position += length;
-                    if (ResponseHeadDecoder.IsBlankLine(received.Slice(position - length, length)))
-                    {
-                        break;
-                    }
-                }
+                inInterimHead = true;
             }
         }
 

@@ -160,7 +160,7 @@ namespace Http.Client
             Debug.Send(request);
             await transport.WriteAsync(async, request, cancellationToken).ConfigureAwait(false);
 
-            var decoder = new ResponseHeadDecoder(Limits, tunnel: true, _debugLevel > 0 ? DebugOutput : null, previous: null);
+            var decoder = new ResponseHeadDecoder(Limits, tunnel: true, DebugWriter, previous: null);
             ResponseHeadDecoder reply = await transport.ReadHeadAsync(async, decoder, Limits, cancellationToken).ConfigureAwait(false);
             if (reply.Status != 200)
             {

@@ -15,7 +15,9 @@ namespace Http.Client
         private static ReadOnlySpan<byte> LastChunk => "0\r\n\r\n"u8;
 
         /// <summary>CPython's debug lines for this connection (off unless <see cref="DebugLevel"/> is above 0).</summary>
-        private DebugLog Debug => new DebugLog(_debugLevel > 0 ? DebugOutput : null);
+        private DebugLog Debug => new DebugLog(DebugWriter);
+
+        private TextWriter? DebugWriter => DebugLevel > 0 ? DebugOutput : null;
 
         private void WriteRequestHead(string method, string url, bool skipHost, bool skipAcceptEncoding)
         {
@@ -38,14 +40,9 @@ namespace Http.Client
             {
                 return StripIpv6Zone(netloc);
             }
-            if (_hostHeaderValue is string cached)
-            {
-                return cached;
-            }
-            int port = _tunnelHost is null ? Port : _tunnelPort;
-            string host = UriHost(_tunnelHost ?? Host);
-            _hostHeaderValue = port == _defaultPort ? host : host + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return _hostHeaderValue;
+            return _hostHeaderValue ??= ServerPort == _defaultPort
+                ? UriHost(ServerHost)
+                : UriHost(ServerHost) + ":" + ServerPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         /// <summary>A host as a Host header or CONNECT authority names it: IDNA-encoded, IPv6 in brackets without its zone.</summary>
@@ -99,7 +96,8 @@ namespace Http.Client
         {
             _head.AppendCrlf();
             await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
-            _replay = RetryStaleConnection && _transport!.Served && IsIdempotent(_method) && body is null or { Kind: RequestBodyKind.Bytes }
+            _replay = RetryStaleConnection && _transport!.Served && body is null or { Kind: RequestBodyKind.Bytes }
+                && MethodIs(_method, "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE") // idempotent
                 ? new Replay(_head.WrittenSpan.ToArray(), body, chunked, _transport!, _transport!.Received)
                 : null;
             await SendRequestCore(async, body, chunked, cancellationToken).ConfigureAwait(false);
@@ -165,11 +163,6 @@ namespace Http.Client
 
         private Replay? _replay;
 
-        private static bool IsIdempotent(string? method) => method is not null
-            && (method.Equals("GET", StringComparison.OrdinalIgnoreCase) || method.Equals("HEAD", StringComparison.OrdinalIgnoreCase)
-                || method.Equals("OPTIONS", StringComparison.OrdinalIgnoreCase) || method.Equals("TRACE", StringComparison.OrdinalIgnoreCase)
-                || method.Equals("PUT", StringComparison.OrdinalIgnoreCase) || method.Equals("DELETE", StringComparison.OrdinalIgnoreCase));
-
         /// <summary>True when the request may go again: it was sent for replay on <paramref name="transport"/>, which the
         /// server closed (or reset) before a single byte of the response arrived.</summary>
         private bool IsStale(Exception error, Transport transport) =>
@@ -197,13 +190,12 @@ namespace Http.Client
         {
             switch (body.Kind)
             {
-                case RequestBodyKind.Stream:
+                case RequestBodyKind.Stream or RequestBodyKind.Reader:
                     Debug.Line("reading a readable");
-                    await SendReadablePiecesCore(async, transport, body.Source!, chunked, cancellationToken).ConfigureAwait(false);
-                    break;
-                case RequestBodyKind.Reader:
-                    Debug.Line("reading a readable");
-                    Debug.Line("encoding file using iso-8859-1");
+                    if (body.Kind == RequestBodyKind.Reader)
+                    {
+                        Debug.Line("encoding file using iso-8859-1");
+                    }
                     await SendReadablePiecesCore(async, transport, body.Source!, chunked, cancellationToken).ConfigureAwait(false);
                     break;
                 case RequestBodyKind.MemoryChunks:
@@ -365,32 +357,27 @@ namespace Http.Client
             return transport.WriteAsync(async, pending, cancellationToken);
         }
 
+        /// <summary>
+        /// Send(...) of raw bytes, or of a stream as CPython's send() of a file object (<c>send: &lt;obj&gt;</c>, then one
+        /// write per block). No state check; a timeout or cancellation closes the connection.
+        /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-        private async ValueTask SendMemoryCore(bool async, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        private async ValueTask SendRawCore(bool async, ReadOnlyMemory<byte> data, Stream? stream, CancellationToken cancellationToken)
         {
             await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
             try
             {
-                Debug.Send(data.Span);
-                await _transport!.WriteAsync(async, data, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (IsAbort(e))
-            {
-                Close();
-                throw;
-            }
-        }
-
-        /// <summary>CPython's send() of a file object: <c>send: &lt;obj&gt;</c>, then one write per block.</summary>
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-        private async ValueTask SendStreamCore(bool async, Stream data, CancellationToken cancellationToken)
-        {
-            await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
-            Debug.Send(data);
-            Debug.Line("sending a readable");
-            try
-            {
-                await SendReadablePiecesCore(async, _transport!, data, false, cancellationToken).ConfigureAwait(false);
+                if (stream is null)
+                {
+                    Debug.Send(data.Span);
+                    await _transport!.WriteAsync(async, data, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    Debug.Send(stream);
+                    Debug.Line("sending a readable");
+                    await SendReadablePiecesCore(async, _transport!, stream, false, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (Exception e) when (IsAbort(e))
             {

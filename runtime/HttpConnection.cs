@@ -26,11 +26,8 @@ namespace Http.Client
         private readonly int _defaultPort;
         private readonly RequestHeadWriter _head = new RequestHeadWriter();
         private Transport? _transport;
-        private HttpConnectionLimits _limits = new HttpConnectionLimits();
         private HttpResponse? _pendingResponse;
         private string? _method;
-        private int _debugLevel;
-        private TextWriter? _debugOutput;
         private string? _tunnelHost;
         private int _tunnelPort;
         private byte[] _tunnelHeaderLines = Array.Empty<byte>(); // the caller's CONNECT header lines, validated and encoded
@@ -99,18 +96,10 @@ namespace Http.Client
         public Func<DnsEndPoint, CancellationToken, ValueTask<Stream>>? ConnectCallback { get; set; }
 
         /// <summary>Debug level; above 0, CPython's debug lines go to <see cref="DebugOutput"/>.</summary>
-        public int DebugLevel
-        {
-            get => _debugLevel;
-            set => _debugLevel = value;
-        }
+        public int DebugLevel { get; set; }
 
         /// <summary>Where debug lines go (default: <see cref="Console.Out"/> at the time of writing).</summary>
-        public TextWriter DebugOutput
-        {
-            get => _debugOutput ?? Console.Out;
-            set => _debugOutput = value ?? throw new ArgumentNullException(nameof(value));
-        }
+        public TextWriter DebugOutput { get => field ?? Console.Out; set => field = value ?? throw new ArgumentNullException(nameof(value)); }
 
         /// <summary>The CONNECT target host set by <see cref="SetTunnel"/>, or null.</summary>
         public string? TunnelHost => _tunnelHost;
@@ -156,7 +145,7 @@ namespace Http.Client
 
         /// <summary>Sets <see cref="DebugLevel"/> (Python's <c>set_debuglevel</c>).</summary>
         /// <param name="level">Above 0 enables the debug lines.</param>
-        public void SetDebugLevel(int level) => _debugLevel = level;
+        public void SetDebugLevel(int level) => DebugLevel = level;
 
         /// <summary>
         /// Tunnels through the HTTP proxy this connection points at: on connect, <c>CONNECT host:port HTTP/1.1</c> is
@@ -323,36 +312,25 @@ namespace Http.Client
             }
         }
 
-        /// <summary>Sends raw bytes on the transport (opening it if needed).</summary>
-        /// <param name="data">Bytes to send.</param>
-        public void Send(byte[] data)
-        {
-            ArgumentNullException.ThrowIfNull(data);
-            Send(data.AsSpan());
-        }
+        /// <inheritdoc cref="Send(ReadOnlySpan{byte})"/>
+        public void Send(byte[] data) => Send((data ?? throw new ArgumentNullException(nameof(data))).AsSpan());
 
         /// <summary>Sends <paramref name="data"/> to its end in <see cref="BlockSize"/> pieces (one write each).</summary>
         /// <param name="data">Stream read from its current position.</param>
-        public void Send(Stream data)
-        {
-            ArgumentNullException.ThrowIfNull(data);
-            SendStreamCore(false, data, default).GetAwaiter().GetResult();
-        }
+        public void Send(Stream data) =>
+            SendRawCore(false, default, data ?? throw new ArgumentNullException(nameof(data)), default).GetAwaiter().GetResult();
 
         /// <summary>Sends raw bytes on the transport (opening it if needed).</summary>
         /// <param name="data">Bytes to send.</param>
         /// <param name="cancellationToken">Cancels the send (the connection is then closed).</param>
         public ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
-            SendMemoryCore(true, data, cancellationToken);
+            SendRawCore(true, data, null, cancellationToken);
 
         /// <summary>Sends <paramref name="data"/> to its end in <see cref="BlockSize"/> pieces.</summary>
         /// <param name="data">Stream read from its current position.</param>
         /// <param name="cancellationToken">Cancels the send (the connection is then closed).</param>
-        public ValueTask SendAsync(Stream data, CancellationToken cancellationToken = default)
-        {
-            ArgumentNullException.ThrowIfNull(data);
-            return SendStreamCore(true, data, cancellationToken);
-        }
+        public ValueTask SendAsync(Stream data, CancellationToken cancellationToken = default) =>
+            SendRawCore(true, default, data ?? throw new ArgumentNullException(nameof(data)), cancellationToken);
 
         /// <summary>
         /// Reads the response status line and headers. A response that closes the connection takes the transport
@@ -363,7 +341,7 @@ namespace Http.Client
         /// <exception cref="BadStatusLineException">The status line is malformed.</exception>
         public HttpResponse GetResponse() => GetResponseCore(false, default).GetAwaiter().GetResult();
 
-        /// <summary>Reads the response status line and headers; see <see cref="GetResponse"/>.</summary>
+        /// <inheritdoc cref="GetResponse"/>
         /// <param name="cancellationToken">Cancels the read (the connection is then closed).</param>
         public ValueTask<HttpResponse> GetResponseAsync(CancellationToken cancellationToken = default) => GetResponseCore(true, cancellationToken);
 
@@ -406,11 +384,7 @@ namespace Http.Client
         /// extensions (CPython's values by default), and whether <see cref="Timeout"/> bounds the whole response head.
         /// Obeyed by responses and the CONNECT reply.
         /// </summary>
-        public HttpConnectionLimits Limits
-        {
-            get => _limits;
-            set => _limits = value ?? throw new ArgumentNullException(nameof(value));
-        }
+        public HttpConnectionLimits Limits { get; set => field = value ?? throw new ArgumentNullException(nameof(value)); } = new HttpConnectionLimits();
 
         /// <summary>The last response's headers: the next response reuses their strings and array when it repeats them.</summary>
         internal HttpMessage? PreviousHeaders { get; set; }
@@ -466,14 +440,10 @@ namespace Http.Client
             PutRequest(method, url, hasHost, hasAcceptEncoding);
             try
             {
-                if (hasContentLength)
+                encodeChunked &= hasTransferEncoding && !hasContentLength;
+                if (!hasContentLength && !hasTransferEncoding)
                 {
-                    encodeChunked = false;
-                }
-                else if (!hasTransferEncoding)
-                {
-                    encodeChunked = false;
-                    long? contentLength = body is null ? (MethodExpectsBody(method) ? 0 : null) : body.KnownLength;
+                    long? contentLength = body is null ? (MethodIs(method, "POST", "PUT", "PATCH") ? 0 : null) : body.KnownLength;
                     if (contentLength is long length)
                     {
                         _head.WriteHeader(HeaderNames.ContentLength, length);
@@ -503,10 +473,17 @@ namespace Http.Client
             await EndHeadersCore(async, body, encodeChunked, cancellationToken).ConfigureAwait(false);
         }
 
-        private static bool MethodExpectsBody(string method) =>
-            method.Equals("POST", StringComparison.OrdinalIgnoreCase)
-            || method.Equals("PUT", StringComparison.OrdinalIgnoreCase)
-            || method.Equals("PATCH", StringComparison.OrdinalIgnoreCase);
+        private static bool MethodIs(string? method, params ReadOnlySpan<string> names)
+        {
+            foreach (string name in names)
+            {
+                if (name.Equals(method, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
 
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask EndHeadersCore(bool async, RequestBody? body, bool encodeChunked, CancellationToken cancellationToken)
@@ -548,7 +525,7 @@ namespace Http.Client
                     response = new HttpResponse(this, transport);
                     try
                     {
-                        await response.BeginCore(async, _method, Limits, _debugLevel > 0 ? DebugOutput : null, cancellationToken).ConfigureAwait(false);
+                        await response.BeginCore(async, _method, Limits, DebugWriter, cancellationToken).ConfigureAwait(false);
                         break;
                     }
                     catch (Exception e) when (IsStale(e, transport))

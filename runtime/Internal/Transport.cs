@@ -9,7 +9,7 @@ namespace Http.Client.Internal
     /// through it in turn, so bytes past the end of one response stay here for the next (docs/differences.md #6). Every blocking
     /// call honours the connection timeout (TimeoutException). Once closed, reads behave as end of stream.
     /// </summary>
-    internal sealed class Transport : IDisposable
+    internal sealed class Transport
     {
         /// <summary>
         /// Receive buffer size for normal traffic; it grows only for a line longer than this (up to the line limit). Above
@@ -118,8 +118,6 @@ namespace Http.Client.Internal
                 // Closing a broken transport: nothing useful to report.
             }
         }
-
-        public void Dispose() => Close();
 
         /// <summary>
         /// The one read into the receive buffer: reads once from the stream after the buffered bytes, first compacting a
