@@ -87,13 +87,27 @@ namespace Http.Client.Internal
             while (_state != State.Done)
             {
                 ReadOnlySpan<byte> rest = buffered.Slice(consumed);
-                int length = FindLine(rest, ref _scanned, endOfStream, maxLine, LineType);
-                if (length < 0)
+                // Most lines end in CRLF or LF with no CR before: one search finds the end and rules out a bare CR.
+                int contentLength = _scanned == 0 ? rest.Slice(0, Math.Min(rest.Length, maxLine)).IndexOfAny((byte)'\r', (byte)'\n') : -1;
+                int length = contentLength < 0 ? -1 : rest[contentLength] == '\n' ? contentLength + 1
+                    : contentLength + 1 < rest.Length && rest[contentLength + 1] == '\n' ? contentLength + 2 : -1;
+                if (length < 0 || length > maxLine)
                 {
-                    return HeadStatus.NeedMore;
+                    length = FindLine(rest, ref _scanned, endOfStream, maxLine, LineType);
+                    if (length < 0)
+                    {
+                        return HeadStatus.NeedMore;
+                    }
+                    contentLength = HeaderBlockParser.ContentLength(rest.Slice(0, length));
+                    if (rest.Slice(0, contentLength).Contains((byte)'\r')) // docs/differences.md #36 (a bare LF ending stays accepted, as CPython)
+                    {
+                        throw _state == State.StatusLine
+                            ? new BadStatusLineException(Encoding.Latin1.GetString(rest.Slice(0, length)))
+                            : new HttpException("bare CR in a response header line");
+                    }
                 }
                 consumed += length;
-                if (OnLine(rest.Slice(0, length)))
+                if (OnLine(rest.Slice(0, length), contentLength))
                 {
                     return HeadStatus.Interim;
                 }
@@ -164,15 +178,8 @@ namespace Http.Client.Internal
         private readonly string LineType => _state == State.StatusLine ? "status line" : "header line";
 
         /// <summary>Takes one line; true when it ended a delivered interim head (the decoder is then back at a status line).</summary>
-        private bool OnLine(ReadOnlySpan<byte> line)
+        private bool OnLine(ReadOnlySpan<byte> line, int contentLength)
         {
-            int contentLength = HeaderBlockParser.ContentLength(line);
-            if (line.Slice(0, contentLength).Contains((byte)'\r')) // docs/differences.md #36 (a bare LF ending stays accepted, as CPython)
-            {
-                throw _state == State.StatusLine
-                    ? new BadStatusLineException(Encoding.Latin1.GetString(line))
-                    : new HttpException("bare CR in a response header line");
-            }
             if (_state == State.StatusLine)
             {
                 OnStatusLine(line);
