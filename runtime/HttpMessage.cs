@@ -15,6 +15,7 @@ namespace Http.Client
         private KeyValuePair<string, string>[] _fields;
         private int _count;
         private bool _shared;
+        private bool _edited; // a field added through Add: no longer what the parser produced (see Parsed)
 
         /// <summary>Creates an empty message.</summary>
         public HttpMessage()
@@ -33,6 +34,9 @@ namespace Http.Client
             previous._shared = true;
             return new HttpMessage(0) { _fields = previous._fields, _shared = true };
         }
+
+        /// <summary>True while every field came from the parser (names valid, values stripped): the next head may reuse them unchecked.</summary>
+        internal bool Parsed => !_edited;
 
         /// <summary>The number of fields, repeats included (Python <c>len(msg)</c>).</summary>
         public int Count => _count;
@@ -84,6 +88,7 @@ namespace Http.Client
         {
             ArgumentNullException.ThrowIfNull(name);
             ArgumentNullException.ThrowIfNull(value);
+            _edited = true;
             AddParsed(name, value);
         }
 

@@ -19,6 +19,8 @@ namespace Http.Client.Internal
         private string _valueEnding = "";
         private StringBuilder? _folded;
 
+        private static readonly System.Buffers.SearchValues<byte> NameBytes = System.Buffers.SearchValues.Create("!\"#$%&'()*+,-./0123456789;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"u8);
+
         public HeaderBlockParser(HttpMessage? message, HttpMessage? previous = null)
         {
             _message = message;
@@ -69,13 +71,19 @@ namespace Http.Client.Internal
                 _folded.Append(Encoding.Latin1.GetString(content)).Append(Encoding.Latin1.GetString(ending));
                 return;
             }
-            bool unixFrom = content.StartsWith("From "u8);
-            int colon = -1;
-            if (!unixFrom)
+            // Keep-alive servers repeat their header lines: when the previous response's field at this position has the
+            // same name (known valid), its strings are reused and the name is not scanned again.
+            int index = _fieldIndex + (_name is null ? 0 : 1); // this field's position once the one in progress is committed
+            KeyValuePair<string, string> previous = _previous is not null && index < _previous.Count ? _previous[index] : default;
+            string? name = previous.Key;
+            int colon = name is not null && content.Length > name.Length && content[name.Length] == ':' && Ascii.Equals(content.Slice(0, name.Length), name) ? name.Length : -1;
+            bool unixFrom = colon < 0 && content.StartsWith("From "u8);
+            if (colon < 0)
             {
                 // A name is printable ASCII other than ':' (the email parser's field-name rule), then ':'.
-                colon = content.IndexOf((byte)':');
-                if (colon < 0 || content.Slice(0, colon).IndexOfAnyExceptInRange((byte)0x21, (byte)0x7e) >= 0)
+                name = null;
+                colon = unixFrom ? -1 : content.IndexOfAnyExcept(NameBytes);
+                if (!unixFrom && (colon < 0 || content[colon] != ':'))
                 {
                     Stopped = true; // not a header line: the email parser treats it as the body
                     return;
@@ -87,19 +95,15 @@ namespace Http.Client.Internal
                 return; // "From " envelope lines and empty names are dropped
             }
             ReadOnlySpan<byte> nameBytes = content.Slice(0, colon);
-            // Keep-alive servers repeat their header lines: reuse the previous response's strings when the bytes match.
-            bool hasPrevious = _previous is not null && _fieldIndex < _previous.Count;
-            KeyValuePair<string, string> previous = hasPrevious ? _previous![_fieldIndex] : default;
-            _name = hasPrevious && Ascii.Equals(nameBytes, previous.Key)
-                ? previous.Key
-                : Http.HeaderNames.TryGetKnown(nameBytes, out string? known) && Ascii.Equals(nameBytes, known)
-                ? known
-                : Encoding.Latin1.GetString(nameBytes);
-            ReadOnlySpan<byte> value = content.Slice(colon + 1);
-            int start = value.IndexOfAnyExcept((byte)' ', (byte)'\t');
-            ReadOnlySpan<byte> valueBytes = start < 0 ? default : value.Slice(start);
+            _name = name ?? (Http.HeaderNames.TryGetKnown(nameBytes, out string? known) && Ascii.Equals(nameBytes, known) ? known : Encoding.Latin1.GetString(nameBytes));
+            int start = colon + 1;
+            while (start < content.Length && (content[start] == ' ' || content[start] == '\t'))
+            {
+                start++;
+            }
+            ReadOnlySpan<byte> valueBytes = content.Slice(start);
             _value = valueBytes.IsEmpty ? ""
-                : hasPrevious && Ascii.Equals(valueBytes, previous.Value) ? previous.Value
+                : previous.Value is not null && Ascii.Equals(valueBytes, previous.Value) ? previous.Value
                 : CommonValues.GetString(valueBytes);
             _valueEnding = ending.Length == 2 ? "\r\n" : ending.Length == 0 ? "" : ending[0] == '\r' ? "\r" : "\n";
         }

@@ -57,7 +57,7 @@ namespace Http.Client.Internal
             _tunnel = tunnel;
             _deliverInterim = deliverInterim && !tunnel;
             _debug = debug;
-            _previous = previous;
+            _previous = previous is { Parsed: true } ? previous : null;
             Reason = "";
         }
 
