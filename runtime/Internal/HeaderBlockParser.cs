@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 
 namespace Http.Client.Internal
@@ -151,13 +152,19 @@ namespace Http.Client.Internal
             "text/html; charset=UTF-8", "text/plain; charset=UTF-8", "nosniff", "DENY", "SAMEORIGIN",
         };
 
+        // The candidates of each length, so a value is compared with at most a few.
+        private static readonly string[][] ByLength = Enumerable.Range(0, Values.Max(v => v.Length) + 1).Select(n => Array.FindAll(Values, v => v.Length == n)).ToArray();
+
         public static string GetString(ReadOnlySpan<byte> bytes)
         {
-            foreach (string candidate in Values)
+            if (bytes.Length < ByLength.Length)
             {
-                if (candidate.Length == bytes.Length && Ascii.Equals(bytes, candidate))
+                foreach (string candidate in ByLength[bytes.Length])
                 {
-                    return candidate;
+                    if (Ascii.Equals(bytes, candidate))
+                    {
+                        return candidate;
+                    }
                 }
             }
             return Encoding.Latin1.GetString(bytes);
