@@ -78,16 +78,20 @@ namespace Http.Client.Internal
             KeyValuePair<string, string> previous = _previous is not null && index < _previous.Count ? _previous[index] : default;
             string? name = previous.Key;
             int colon = name is not null && content.Length > name.Length && content[name.Length] == ':' && Ascii.Equals(content.Slice(0, name.Length), name) ? name.Length : -1;
-            bool unixFrom = colon < 0 && content.StartsWith("From "u8);
+            bool unixFrom = false;
             if (colon < 0)
             {
                 // A name is printable ASCII other than ':' (the email parser's field-name rule), then ':'.
                 name = null;
-                colon = unixFrom ? -1 : content.IndexOfAnyExcept(NameBytes);
-                if (!unixFrom && (colon < 0 || content[colon] != ':'))
+                colon = content.IndexOfAnyExcept(NameBytes);
+                if (colon < 0 || content[colon] != ':')
                 {
-                    Stopped = true; // not a header line: the email parser treats it as the body
-                    return;
+                    unixFrom = content.StartsWith("From "u8);
+                    Stopped = !unixFrom; // not a header line: the email parser treats it as the body
+                    if (Stopped)
+                    {
+                        return;
+                    }
                 }
             }
             Finish();

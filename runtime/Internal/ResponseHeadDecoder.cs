@@ -187,7 +187,7 @@ namespace Http.Client.Internal
             }
             HttpConnectionLimits.Check(++_lines, _limits.MaxHeaders, "headers");
             HttpConnectionLimits.Check(_blockBytes += line.Length, _limits.MaxHeaderBytes, "bytes of headers");
-            bool end = IsBlankLine(line);
+            bool end = contentLength == 0 && IsBlankLine(line);
             if (_state == State.InterimHeaders)
             {
                 _skippedLines?.Add(line.ToArray());
@@ -253,7 +253,7 @@ namespace Http.Client.Internal
             }
             if (!_tunnel)
             {
-                Version = MapVersion(version);
+                Version = ReferenceEquals(version, "HTTP/1.1") ? 11 : MapVersion(version);
                 if (Version == 0)
                 {
                     throw new UnknownProtocolException(version);
