@@ -78,29 +78,21 @@ namespace Http.Client.Internal
             KeyValuePair<string, string> previous = _previous is not null && index < _previous.Count ? _previous[index] : default;
             string? name = previous.Key;
             int colon = name is not null && content.Length > name.Length && content[name.Length] == ':' && Ascii.Equals(content.Slice(0, name.Length), name) ? name.Length : -1;
-            bool unixFrom = false;
-            if (colon < 0)
+            if (colon < 0 && (colon = FindName(content, out name)) < 0)
             {
-                // A name is printable ASCII other than ':' (the email parser's field-name rule), then ':'.
-                name = null;
-                colon = content.IndexOfAnyExcept(NameBytes);
-                if (colon < 0 || content[colon] != ':')
+                Stopped = !content.StartsWith("From "u8); // not a header line: the email parser treats it as the body
+                if (!Stopped)
                 {
-                    unixFrom = content.StartsWith("From "u8);
-                    Stopped = !unixFrom; // not a header line: the email parser treats it as the body
-                    if (Stopped)
-                    {
-                        return;
-                    }
+                    Finish(); // "From " envelope lines are dropped
                 }
+                return;
             }
             Finish();
-            if (unixFrom || colon == 0)
+            if (colon == 0)
             {
-                return; // "From " envelope lines and empty names are dropped
+                return; // empty names are dropped
             }
-            ReadOnlySpan<byte> nameBytes = content.Slice(0, colon);
-            _name = name ?? (Http.HeaderNames.TryGetKnown(nameBytes, out string? known) && Ascii.Equals(nameBytes, known) ? known : Encoding.Latin1.GetString(nameBytes));
+            _name = name ?? Encoding.Latin1.GetString(content.Slice(0, colon));
             int start = colon + 1;
             while (start < content.Length && (content[start] == ' ' || content[start] == '\t'))
             {
@@ -111,6 +103,17 @@ namespace Http.Client.Internal
                 : previous.Value is not null && Ascii.Equals(valueBytes, previous.Value) ? previous.Value
                 : CommonValues.GetString(valueBytes);
             _valueEnding = ending.Length == 2 ? "\r\n" : ending.Length == 0 ? "" : ending[0] == '\r' ? "\r" : "\n";
+        }
+
+        /// <summary>
+        /// The position of the ':' after a name of printable ASCII other than ':' (the email parser's field-name rule), or -1
+        /// when the line has none; <paramref name="known"/> is the generated table's string for a known name in its case.
+        /// </summary>
+        private static int FindName(ReadOnlySpan<byte> content, out string? known)
+        {
+            int colon = content.IndexOfAnyExcept(NameBytes);
+            known = colon >= 0 && content[colon] == ':' && Http.HeaderNames.TryGetKnown(content.Slice(0, colon), out string? name) && Ascii.Equals(content.Slice(0, colon), name) ? name : null;
+            return colon >= 0 && content[colon] == ':' ? colon : -1;
         }
 
         /// <summary>Commits the field in progress (after the last line: its value is complete).</summary>
