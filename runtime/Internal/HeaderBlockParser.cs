@@ -20,8 +20,6 @@ namespace Http.Client.Internal
         private string _valueEnding = "";
         private StringBuilder? _folded;
 
-        private static readonly System.Buffers.SearchValues<byte> NameBytes = System.Buffers.SearchValues.Create("!\"#$%&'()*+,-./0123456789;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"u8);
-
         public HeaderBlockParser(HttpMessage? message, HttpMessage? previous = null)
         {
             _message = message;
@@ -111,9 +109,10 @@ namespace Http.Client.Internal
         /// </summary>
         private static int FindName(ReadOnlySpan<byte> content, out string? known)
         {
-            int colon = content.IndexOfAnyExcept(NameBytes);
-            known = colon >= 0 && content[colon] == ':' && Http.HeaderNames.TryGetKnown(content.Slice(0, colon), out string? name) && Ascii.Equals(content.Slice(0, colon), name) ? name : null;
-            return colon >= 0 && content[colon] == ':' ? colon : -1;
+            int colon = content.IndexOf((byte)':');
+            ReadOnlySpan<byte> name = content.Slice(0, Math.Max(colon, 0));
+            known = Http.HeaderNames.TryGetKnown(name, out string? candidate) && Ascii.Equals(name, candidate) ? candidate : null;
+            return colon >= 0 && (known is not null || name.IndexOfAnyExceptInRange((byte)0x21, (byte)0x7e) < 0) ? colon : -1; // a known name is valid
         }
 
         /// <summary>Commits the field in progress (after the last line: its value is complete).</summary>
