@@ -24,18 +24,25 @@ namespace Http.Client.Tests.Runtime
             return pairs;
         }
 
-        [Fact]
-        public void Each_response_keeps_its_own_headers_when_the_next_one_differs()
+        // The headers of each of the first count responses the script answers on one kept-alive connection.
+        private static List<HttpMessage> HeadersOfResponses(string script, int count)
         {
-            using HttpConnection conn = TransportFactory.Repeating(First + Second + Third + First).CreateConnection();
+            using HttpConnection conn = TransportFactory.Repeating(script).CreateConnection();
             var messages = new List<HttpMessage>();
-            for (int i = 0; i < 4; i++)
+            for (int i = 0; i < count; i++)
             {
                 conn.Request("GET", "/");
                 using HttpResponse response = conn.GetResponse();
                 response.Read();
                 messages.Add(response.Headers);
             }
+            return messages;
+        }
+
+        [Fact]
+        public void Each_response_keeps_its_own_headers_when_the_next_one_differs()
+        {
+            List<HttpMessage> messages = HeadersOfResponses(First + Second + Third + First, 4);
 
             Assert.Equal(Pairs("Server", "s", "X-Id", "1", "Content-Length", "1"), messages[0]);
             Assert.Equal(Pairs("Server", "s", "X-Id", "2", "X-New", "n", "Content-Length", "1"), messages[1]);
@@ -70,15 +77,7 @@ namespace Http.Client.Tests.Runtime
         [Fact]
         public void A_repeated_head_reuses_every_name_and_value_string()
         {
-            using HttpConnection conn = TransportFactory.Repeating(First + First).CreateConnection();
-            var messages = new List<HttpMessage>();
-            for (int i = 0; i < 2; i++)
-            {
-                conn.Request("GET", "/");
-                using HttpResponse response = conn.GetResponse();
-                response.Read();
-                messages.Add(response.Headers);
-            }
+            List<HttpMessage> messages = HeadersOfResponses(First + First, 2);
 
             Assert.Equal(3, messages[1].Count);
             for (int i = 0; i < messages[1].Count; i++)
