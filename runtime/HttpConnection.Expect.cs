@@ -44,13 +44,8 @@ namespace Http.Client
         /// <summary>A request body not sent because a final response came before <c>100 Continue</c>: how its framing ends.</summary>
         private enum WithheldBody
         {
-            /// <summary>The body was sent (or there was none).</summary>
             None,
-
-            /// <summary>A Content-Length (or unframed) body: the server still expects its bytes, so the transport closes after the response.</summary>
-            Sized,
-
-            /// <summary>A chunked body: the empty last chunk ends it, and the transport may carry the next request.</summary>
+            Sized, // Content-Length (or unframed): the server still expects its bytes (see EndWithheldBodyCore)
             Chunked,
         }
 
@@ -106,7 +101,6 @@ namespace Http.Client
         {
             TimeSpan delay = Timeout is TimeSpan limit && limit < ExpectContinueTimeout ? limit : ExpectContinueTimeout;
             long start = Stopwatch.GetTimestamp();
-            DebugLog debug = Debug;
             TransportWait wait = TransportWait.Arrived;
             while (true)
             {
@@ -115,7 +109,7 @@ namespace Http.Client
                     : ReadContinueAnswer(transport.BufferedSpan, InterimResponseReceived is not null, Limits.MaxLineLength);
                 if (answer != ContinueAnswer.NeedMore)
                 {
-                    debug.Line(answer == ContinueAnswer.Continue
+                    Debug.Line(answer == ContinueAnswer.Continue
                         ? "expect: 100 Continue, sending the body"
                         : "expect: the server answered before 100 Continue, body withheld");
                     return answer == ContinueAnswer.Continue;
@@ -126,7 +120,7 @@ namespace Http.Client
                     : TransportWait.Quiet;
                 if (wait == TransportWait.Quiet)
                 {
-                    debug.Line("expect: no 100 Continue within " + ((long)delay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + " ms, sending the body");
+                    Debug.Line("expect: no 100 Continue within " + ((long)delay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + " ms, sending the body");
                     return true;
                 }
             }
@@ -146,54 +140,39 @@ namespace Http.Client
         /// </summary>
         private static ContinueAnswer ReadContinueAnswer(ReadOnlySpan<byte> received, bool skipInterim, int maxLine)
         {
-            int position = 0;
             bool inInterimHead = false;
-            while (true)
-            {
-                int length = NextLine(received.Slice(position), maxLine);
-                if (length <= 0)
-                {
-                    return length == 0 ? ContinueAnswer.NeedMore : ContinueAnswer.Final;
-                }
-                ReadOnlySpan<byte> line = received.Slice(position, length);
-                position += length;
-                if (inInterimHead)
-                {
-                    inInterimHead = !ResponseHeadDecoder.IsBlankLine(line);
-                    continue;
-                }
-                int status;
-                try
-                {
-                    status = ResponseHeadDecoder.ParseStatusLine(line).Status;
-                }
-                catch (HttpException)
-                {
-                    return ContinueAnswer.Final; // a bad status line: the response read reports it
-                }
-                if (status == 100)
-                {
-                    return ContinueAnswer.Continue;
-                }
-                if (!skipInterim || status >= 200 || status == 101)
-                {
-                    return ContinueAnswer.Final;
-                }
-                inInterimHead = true;
-            }
-        }
-
-        /// <summary>The length of the complete line at the start of <paramref name="rest"/>; 0 when incomplete, -1 when too long.</summary>
-        private static int NextLine(ReadOnlySpan<byte> rest, int maxLine)
-        {
-            int scanned = 0;
             try
             {
-                return Math.Max(ResponseHeadDecoder.FindLine(rest, ref scanned, false, maxLine, "status line"), 0);
+                while (true)
+                {
+                    int scanned = 0;
+                    int length = ResponseHeadDecoder.FindLine(received, ref scanned, false, maxLine, "status line");
+                    if (length < 0)
+                    {
+                        return ContinueAnswer.NeedMore;
+                    }
+                    ReadOnlySpan<byte> line = received.Slice(0, length);
+                    received = received.Slice(length);
+                    if (inInterimHead)
+                    {
+                        inInterimHead = !ResponseHeadDecoder.IsBlankLine(line);
+                        continue;
+                    }
+                    int status = ResponseHeadDecoder.ParseStatusLine(line).Status;
+                    if (status == 100)
+                    {
+                        return ContinueAnswer.Continue;
+                    }
+                    if (!skipInterim || status >= 200 || status == 101)
+                    {
+                        return ContinueAnswer.Final;
+                    }
+                    inInterimHead = true;
+                }
             }
-            catch (LineTooLongException)
+            catch (HttpException)
             {
-                return -1;
+                return ContinueAnswer.Final; // a line too long or a bad status line: the response read reports it
             }
         }
 

@@ -23,7 +23,7 @@ namespace Http.Client
             var transport = new Transport(stream, Timeout) { Metrics = StartConnectionTelemetry() };
             try
             {
-                if (_tunnelHost is not null)
+                if (TunnelHost is not null)
                 {
                     await TunnelCore(async, transport, cancellationToken).ConfigureAwait(false);
                 }
@@ -154,7 +154,7 @@ namespace Http.Client
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask TunnelCore(bool async, Transport transport, CancellationToken cancellationToken)
         {
-            string authority = UriHost(_tunnelHost!) + ":" + _tunnelPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string authority = UriHost(TunnelHost!) + ":" + TunnelPort!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
             string head = $"CONNECT {authority} HTTP/1.1\r\n" + (_tunnelHeadersHaveHost ? "" : $"Host: {authority}\r\n");
             byte[] request = [.. System.Text.Encoding.ASCII.GetBytes(head), .. _tunnelHeaderLines, .. "\r\n"u8];
             Debug.Send(request);

@@ -6,31 +6,14 @@ namespace Http.Client
 {
     public partial class HttpConnection
     {
-        /// <summary>
-        /// A body up to this size travels in the same transport write as the head (one packet for small requests);
-        /// larger ones follow in <see cref="BlockSize"/> pieces.
-        /// </summary>
+        // A body up to this size travels in the same write as the head (one packet for small requests).
         private const int CombinedWriteThreshold = 16 * 1024;
 
         private static ReadOnlySpan<byte> LastChunk => "0\r\n\r\n"u8;
 
-        /// <summary>CPython's debug lines for this connection (off unless <see cref="DebugLevel"/> is above 0).</summary>
         private DebugLog Debug => new DebugLog(DebugWriter);
 
         private TextWriter? DebugWriter => DebugLevel > 0 ? DebugOutput : null;
-
-        private void WriteRequestHead(string method, string url, bool skipHost, bool skipAcceptEncoding)
-        {
-            _head.WriteRequestLine(method, url);
-            if (!skipHost)
-            {
-                _head.WriteHeader(HeaderNames.Host, HostHeaderValue(url));
-            }
-            if (!skipAcceptEncoding)
-            {
-                _head.Append("Accept-Encoding: identity\r\n"u8);
-            }
-        }
 
         /// <summary>CPython's Host value: the URL's netloc for absolute http URLs, else the (tunnel) host and port.</summary>
         private string HostHeaderValue(string url)
@@ -87,33 +70,19 @@ namespace Http.Client
         }
 
         /// <summary>
-        /// Writes the buffered head and the body (CPython's _send_output). Output collects in <c>_head</c> and leaves in
-        /// as few writes as the body allows: a bytes body up to <see cref="CombinedWriteThreshold"/> (framing and last chunk
-        /// included) joins the head; streams, readers and chunk sequences go out piece by piece as they are read.
+        /// The head in <c>_head</c> and the body, on the open (or auto-opened) transport, in as few writes as the body
+        /// allows: a bytes body up to <see cref="CombinedWriteThreshold"/> (framing and last chunk included) joins the
+        /// head; streams, readers and chunk sequences go out piece by piece as they are read.
         /// </summary>
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-        private async ValueTask SendOutputCore(bool async, RequestBody? body, bool chunked, CancellationToken cancellationToken)
-        {
-            _head.AppendCrlf();
-            await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
-            _replay = RetryStaleConnection && _transport!.Served && body is null or { Kind: RequestBodyKind.Bytes }
-                && MethodIs(_method, "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE") // idempotent
-                ? new Replay(_head.WrittenSpan.ToArray(), body, chunked, _transport!, _transport!.Received)
-                : null;
-            await SendRequestCore(async, body, chunked, cancellationToken).ConfigureAwait(false);
-        }
-
-        /// <summary>The head in <c>_head</c> and the body, on the open (or auto-opened) transport.</summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask SendRequestCore(bool async, RequestBody? body, bool chunked, CancellationToken cancellationToken)
         {
             await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
             Transport transport = _transport!;
-            DebugLog debug = Debug;
             _withheldBody = WithheldBody.None;
             try
             {
-                debug.Send(_head.WrittenSpan);
+                Debug.Send(_head.WrittenSpan);
                 if (_requestExpectsContinue && body is not null && body.KnownLength != 0)
                 {
                     // The head goes alone; the body waits for the server's word (docs/differences.md #42).
@@ -137,7 +106,7 @@ namespace Http.Client
                     }
                     if (chunked)
                     {
-                        debug.Send(LastChunk);
+                        Debug.Send(LastChunk);
                         _head.Append(LastChunk);
                     }
                 }
@@ -374,7 +343,7 @@ namespace Http.Client
                 }
                 else
                 {
-                    Debug.Send(stream);
+                    Debug.Line("send: ", stream); // CPython prints a file object it is given, not its bytes
                     Debug.Line("sending a readable");
                     await SendReadablePiecesCore(async, _transport!, stream, false, cancellationToken).ConfigureAwait(false);
                 }

@@ -119,7 +119,7 @@ namespace Http.Client
             }
             catch (Exception e)
             {
-                await DisposeQuietlyAsync(tls, async).ConfigureAwait(false);
+                DisposeQuietly(tls);
                 if (e is not (AuthenticationException or IOException))
                 {
                     throw;
@@ -227,19 +227,12 @@ namespace Http.Client
                 ? $"{errors}: {string.Join(", ", Array.ConvertAll(chain.ChainStatus, status => status.Status))}"
                 : errors.ToString();
 
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-        private static async ValueTask DisposeQuietlyAsync(SslStream tls, bool async)
+        // Synchronously, as Transport.Close disposes every stream.
+        private static void DisposeQuietly(SslStream tls)
         {
             try
             {
-                if (async)
-                {
-                    await tls.DisposeAsync().ConfigureAwait(false);
-                }
-                else
-                {
-                    tls.Dispose();
-                }
+                tls.Dispose();
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException)
             {
