@@ -89,12 +89,9 @@ namespace Http.Client
         }
 
         /// <summary>
-        /// After an <c>Expect: 100-continue</c> head: watches what the server sends for up to <see cref="ExpectContinueTimeout"/>
-        /// (and never longer than <see cref="Timeout"/>), consuming nothing: <see cref="GetResponse"/> reads it all as usual.
-        /// True (send the body) on <c>100 Continue</c> or silence; false (withhold it) on a final response, on another 1xx
-        /// that <see cref="GetResponse"/> would return as final (no <see cref="InterimResponseReceived"/>), on the end of
-        /// the stream or a read failure (which the response read then reports). An interim response delivered to
-        /// <see cref="InterimResponseReceived"/> (103 Early Hints) does not release the body: only 100 does.
+        /// Watches the server's answer to the head for the <see cref="ExpectContinueTimeout"/>, consuming nothing (GetResponse
+        /// reads it all): true (send the body) on 100 or silence; false on anything GetResponse would take as final, the end
+        /// of the stream or a read failure (which GetResponse then reports). A delivered interim (103) does not release the body.
         /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<bool> ServerLetsBodyGoCore(bool async, Transport transport, CancellationToken cancellationToken)
@@ -134,9 +131,8 @@ namespace Http.Client
         }
 
         /// <summary>
-        /// What the server has said so far to an <c>Expect: 100-continue</c> head, judged from the bytes received (none
-        /// consumed): <c>100</c>, a final response (or anything the response read will reject), or not yet known. With
-        /// <paramref name="skipInterim"/>, other 1xx heads (101 excepted) are passed over whole, as the response read delivers them.
+        /// The answer in the bytes received so far; with <paramref name="skipInterim"/>, other 1xx heads (101 excepted) are
+        /// passed over whole, as the response read delivers them.
         /// </summary>
         private static ContinueAnswer ReadContinueAnswer(ReadOnlySpan<byte> received, bool skipInterim, int maxLine)
         {

@@ -5,11 +5,8 @@ namespace Http.Client
 {
     public partial class HttpConnection
     {
-        /// <summary>
-        /// Layers a protocol over a freshly opened transport (after any CONNECT tunnel): HTTP keeps it, HTTPS runs TLS
-        /// with <paramref name="targetHost"/> (the tunnel host, else <see cref="Host"/>). A failure propagates as is and
-        /// the transport is closed.
-        /// </summary>
+        /// <summary>Layers a protocol over a fresh transport (after any tunnel): HTTP keeps it, HTTPS runs TLS with
+        /// <paramref name="targetHost"/>. On failure the caller closes the transport.</summary>
         private protected virtual ValueTask<Stream> WrapTransportAsync(Stream transport, string targetHost, bool async, CancellationToken cancellationToken) =>
             new ValueTask<Stream>(transport);
 
@@ -146,11 +143,8 @@ namespace Http.Client
             throw new IOException(failure.Message, failure);
         }
 
-        /// <summary>
-        /// The CONNECT exchange (docs/differences.md #12: HTTP/1.1 with a Host header, IPv6 bracketed without its zone id), one
-        /// write; a reply other than 200 closes the transport and throws <see cref="TunnelConnectionException"/>
-        /// ("Tunnel connection failed: 407 Proxy Authentication Required").
-        /// </summary>
+        /// <summary>The CONNECT exchange in one write (docs/differences.md #12: HTTP/1.1 with a Host header, IPv6 bracketed
+        /// without its zone id); a reply other than 200 closes the transport and throws <see cref="TunnelConnectionException"/>.</summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask TunnelCore(bool async, Transport transport, CancellationToken cancellationToken)
         {

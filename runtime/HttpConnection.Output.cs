@@ -35,10 +35,8 @@ namespace Http.Client
             return host.Contains(':') ? StripIpv6Zone("[" + encoded + "]") : encoded;
         }
 
-        /// <summary>
-        /// CPython's _strip_ipv6_iface: <c>[fe80::1%eth0]</c> becomes <c>[fe80::1]</c> (whatever followed the zone is
-        /// dropped, as CPython does). A <c>%</c> outside brackets is left alone (CPython fails an assertion there).
-        /// </summary>
+        /// <summary>CPython's _strip_ipv6_iface: <c>[fe80::1%eth0]x</c> becomes <c>[fe80::1]</c>; a <c>%</c> outside brackets
+        /// is left alone (CPython fails an assertion there).</summary>
         private static string StripIpv6Zone(string host)
         {
             int percent = host.IndexOf('%');
@@ -274,11 +272,8 @@ namespace Http.Client
             }
         }
 
-        /// <summary>
-        /// One body piece as CPython's send() sees it: shown once (framed when chunked), empty pieces skipped. Its framing,
-        /// and the piece itself up to <paramref name="copyLimit"/> bytes, join the output pending in <c>_head</c>; a larger
-        /// piece goes out from the caller's memory in <see cref="BlockSize"/> writes, never copied.
-        /// </summary>
+        /// <summary>One body piece as CPython's send() sees it (shown once, framed when chunked; empty skipped). A piece up to
+        /// <paramref name="copyLimit"/> joins the output in <c>_head</c>; a larger one goes out from the caller's memory.</summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask SendPieceCore(bool async, Transport transport, ReadOnlyMemory<byte> piece, bool chunked, int copyLimit, CancellationToken cancellationToken)
         {
@@ -326,10 +321,8 @@ namespace Http.Client
             return transport.WriteAsync(async, pending, cancellationToken);
         }
 
-        /// <summary>
-        /// Send(...) of raw bytes, or of a stream as CPython's send() of a file object (<c>send: &lt;obj&gt;</c>, then one
-        /// write per block). No state check; a timeout or cancellation closes the connection.
-        /// </summary>
+        /// <summary>Send(...) of raw bytes or of a stream (one write per block). No state check; a timeout or cancellation
+        /// closes the connection.</summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask SendRawCore(bool async, ReadOnlyMemory<byte> data, Stream? stream, CancellationToken cancellationToken)
         {

@@ -525,11 +525,7 @@ namespace Http.Client
             cancellationToken.ThrowIfCancellationRequested();
             ForgetFinishedResponse();
             Move(ConnectionOp.GetResponse);
-            Transport? transport = _transport;
-            if (transport is null)
-            {
-                throw new NotConnectedException("The connection has no open transport.");
-            }
+            Transport transport = _transport ?? throw new NotConnectedException("The connection has no open transport.");
             HttpResponse? response = null;
             try
             {

@@ -56,24 +56,19 @@ namespace Http.Client.Internal
                 if (TryAppendAscii(builder, value[index], quote))
                 {
                     index++;
+                    continue;
                 }
-                else if (Rune.DecodeFromUtf16(value.AsSpan(index), out Rune rune, out int consumed) != OperationStatus.Done)
+                // A lone surrogate does not decode (one char consumed): Python shows it as \udXXX.
+                bool decoded = Rune.DecodeFromUtf16(value.AsSpan(index), out Rune rune, out int consumed) == OperationStatus.Done;
+                if (decoded && IsPrintable(rune))
                 {
-                    // A lone surrogate: Python shows it as \udXXX.
-                    AppendEscape(builder, value[index++]);
+                    builder.Append(value, index, consumed);
                 }
                 else
                 {
-                    if (IsPrintable(rune))
-                    {
-                        builder.Append(value, index, consumed);
-                    }
-                    else
-                    {
-                        AppendEscape(builder, rune.Value);
-                    }
-                    index += consumed;
+                    AppendEscape(builder, decoded ? rune.Value : value[index]);
                 }
+                index += consumed;
             }
             return builder.Append(quote).ToString();
         }
