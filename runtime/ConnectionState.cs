@@ -1,9 +1,6 @@
 namespace Http.Client
 {
-    /// <summary>
-    /// The request state of an <see cref="HttpConnection"/> (CPython's <c>__state</c>, named by <see cref="HttpConnection.StateName"/>):
-    /// idle, PutRequest done with headers being buffered, EndHeaders done with the response next; see <see cref="HttpConnection.Move"/>.
-    /// </summary>
+    /// <summary>CPython's <c>__state</c> of a connection (named by <see cref="HttpConnection.StateName"/>); see <see cref="HttpConnection.Move"/>.</summary>
     internal enum ConnectionState
     {
         Idle,

@@ -68,14 +68,13 @@ namespace Http.Client
         }
 
         /// <summary>
-        /// The head in <c>_head</c> and the body, on the open (or auto-opened) transport, in as few writes as the body
+        /// The head in <c>_head</c> and the body, on the open transport, in as few writes as the body
         /// allows: a bytes body up to <see cref="CombinedWriteThreshold"/> (framing and last chunk included) joins the
         /// head; streams, readers and chunk sequences go out piece by piece as they are read.
         /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask SendRequestCore(bool async, RequestBody? body, bool chunked, CancellationToken cancellationToken)
         {
-            await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
             Transport transport = _transport!;
             _withheldBody = WithheldBody.None;
             try
@@ -147,6 +146,7 @@ namespace Http.Client
             Debug.Line("retrying on a new connection: the kept-alive one was closed by the server");
             _head.Clear();
             _head.Append(replay.Head);
+            await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
             await SendRequestCore(async, replay.Body, replay.Chunked, cancellationToken).ConfigureAwait(false);
             return _transport ?? throw new NotConnectedException("The connection has no open transport.");
         }

@@ -251,7 +251,6 @@ namespace Http.Client
             }
             _method = method;
             _requestHasUpgrade = _requestHasExpect = _requestExpectsContinue = false;
-            _withheldBody = WithheldBody.None;
             BeginRequestTelemetry(method, url);
         }
 
