@@ -40,11 +40,7 @@ namespace Http.Client
         private static string StripIpv6Zone(string host)
         {
             int percent = host.IndexOf('%');
-            if (percent < 0 || host[0] != '[')
-            {
-                return host;
-            }
-            return string.Concat(host.AsSpan(0, percent), "]");
+            return percent < 0 || host[0] != '[' ? host : string.Concat(host.AsSpan(0, percent), "]");
         }
 
         /// <summary>Opens the transport if there is none (auto-open). A failure leaves the state Idle (docs/differences.md #2).</summary>
