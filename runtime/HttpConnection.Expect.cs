@@ -102,14 +102,14 @@ namespace Http.Client
             while (true)
             {
                 // Stopped: no byte came, and none will, after what was judged incomplete.
-                ContinueAnswer answer = transport.AtEnd || wait == TransportWait.Stopped ? ContinueAnswer.Final
+                bool? continued = transport.AtEnd || wait == TransportWait.Stopped ? false
                     : ReadContinueAnswer(transport.BufferedSpan, InterimResponseReceived is not null, Limits.MaxLineLength);
-                if (answer != ContinueAnswer.NeedMore)
+                if (continued is bool sendBody)
                 {
-                    Debug.Line(answer == ContinueAnswer.Continue
+                    Debug.Line(sendBody
                         ? "expect: 100 Continue, sending the body"
                         : "expect: the server answered before 100 Continue, body withheld");
-                    return answer == ContinueAnswer.Continue;
+                    return sendBody;
                 }
                 TimeSpan left = delay - Stopwatch.GetElapsedTime(start);
                 wait = left > TimeSpan.Zero
@@ -123,18 +123,11 @@ namespace Http.Client
             }
         }
 
-        private enum ContinueAnswer
-        {
-            NeedMore,
-            Continue,
-            Final,
-        }
-
         /// <summary>
-        /// The answer in the bytes received so far; with <paramref name="skipInterim"/>, other 1xx heads (101 excepted) are
-        /// passed over whole, as the response read delivers them.
+        /// The answer in the bytes received so far: true for 100, false for a final answer, null while incomplete. With
+        /// <paramref name="skipInterim"/>, other 1xx heads (101 excepted) are passed over whole, as the response read delivers them.
         /// </summary>
-        private static ContinueAnswer ReadContinueAnswer(ReadOnlySpan<byte> received, bool skipInterim, int maxLine)
+        private static bool? ReadContinueAnswer(ReadOnlySpan<byte> received, bool skipInterim, int maxLine)
         {
             bool inInterimHead = false;
             try
@@ -145,7 +138,7 @@ namespace Http.Client
                     int length = ResponseHeadDecoder.FindLine(received, ref scanned, false, maxLine, "status line");
                     if (length < 0)
                     {
-                        return ContinueAnswer.NeedMore;
+                        return null;
                     }
                     ReadOnlySpan<byte> line = received.Slice(0, length);
                     received = received.Slice(length);
@@ -157,18 +150,18 @@ namespace Http.Client
                     int status = ResponseHeadDecoder.ParseStatusLine(line).Status;
                     if (status == 100)
                     {
-                        return ContinueAnswer.Continue;
+                        return true;
                     }
                     if (!skipInterim || status >= 200 || status == 101)
                     {
-                        return ContinueAnswer.Final;
+                        return false;
                     }
                     inInterimHead = true;
                 }
             }
             catch (HttpException)
             {
-                return ContinueAnswer.Final; // a line too long or a bad status line: the response read reports it
+                return false; // a line too long or a bad status line: the response read reports it
             }
         }
 
