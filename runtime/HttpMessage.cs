@@ -15,7 +15,6 @@ namespace Http.Client
         private KeyValuePair<string, string>[] _fields;
         private int _count;
         private bool _shared;
-        private bool _edited; // a field added through Add: no longer what the parser produced (see Parsed)
 
         /// <summary>Creates an empty message.</summary>
         public HttpMessage()
@@ -35,8 +34,8 @@ namespace Http.Client
             return new HttpMessage(0) { _fields = previous._fields, _shared = true };
         }
 
-        /// <summary>True while every field came from the parser (names valid, values stripped): the next head may reuse them unchecked.</summary>
-        internal bool Parsed => !_edited;
+        /// <summary>True once a field was added through Add: not all fields came from the parser (valid names, stripped values) any more.</summary>
+        internal bool Edited { get; private set; }
 
         /// <summary>The number of fields, repeats included (Python <c>len(msg)</c>).</summary>
         public int Count => _count;
@@ -88,7 +87,7 @@ namespace Http.Client
         {
             ArgumentNullException.ThrowIfNull(name);
             ArgumentNullException.ThrowIfNull(value);
-            _edited = true;
+            Edited = true;
             AddParsed(name, value);
         }
 

@@ -57,7 +57,7 @@ namespace Http.Client.Internal
             _tunnel = tunnel;
             _deliverInterim = deliverInterim && !tunnel;
             _debug = debug;
-            _previous = previous is { Parsed: true } ? previous : null;
+            _previous = previous is { Edited: false } ? previous : null; // an edited message's fields may not be valid: not reused
             Reason = "";
         }
 
