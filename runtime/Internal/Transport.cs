@@ -17,6 +17,12 @@ namespace Http.Client.Internal
         /// </summary>
         public const int InitialBufferSize = 128 * 1024;
 
+        /// <summary>
+        /// Most bytes one read of a head asks for when the previous body was read straight into the caller's memory: the
+        /// next large body then goes there too instead of being copied through the buffer (docs/performance.md).
+        /// </summary>
+        private const int HeadReadAfterDirectBody = 16 * 1024;
+
         private Stream _stream;
         private readonly TimeSpan? _timeout;
         private bool _syncBlocks; // sync calls block under the stream's own timeouts (Timeouts.TryApply)
@@ -29,6 +35,7 @@ namespace Http.Client.Internal
         private bool _closed;
         private Task<int>? _pendingRead; // a read WaitForBytesAsync started that outlived its wait: the next read takes it over
         private long _headDeadline; // Stopwatch timestamp while a response head runs on one time budget; 0 otherwise
+        private bool _directBody; // the last body had a read straight into the caller's memory (Receive, ReceiveAsync)
 
         public Transport(Stream stream, TimeSpan? timeout)
         {
@@ -125,7 +132,7 @@ namespace Http.Client.Internal
         /// line). Returns the count read; 0 at the end of the stream (then <see cref="AtEnd"/> is true).
         /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        public async ValueTask<int> FillAsync(bool async, int capacity, CancellationToken cancellationToken)
+        public async ValueTask<int> FillAsync(bool async, int capacity, CancellationToken cancellationToken, int most = int.MaxValue)
         {
             if (_pendingRead is not null)
             {
@@ -151,7 +158,7 @@ namespace Http.Client.Internal
                     _buffer = larger;
                 }
             }
-            int read = await ReadStreamAsync(async, _buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+            int read = await ReadStreamAsync(async, _buffer.AsMemory(_end, Math.Min(_buffer.Length - _end, most)), cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
                 _eof = true;
@@ -178,6 +185,7 @@ namespace Http.Client.Internal
             }
             int read = await ReadStreamAsync(async, destination, cancellationToken).ConfigureAwait(false);
             _eof = read == 0;
+            _directBody = true;
             return read;
         }
 
@@ -341,6 +349,8 @@ namespace Http.Client.Internal
         public async ValueTask<ResponseHeadDecoder> ReadHeadAsync(bool async, ResponseHeadDecoder head, HttpConnectionLimits limits, CancellationToken cancellationToken,
             Action<InterimResponse>? onInterim = null)
         {
+            int most = _directBody ? HeadReadAfterDirectBody : int.MaxValue;
+            _directBody = false;
             try
             {
                 while (true)
@@ -360,7 +370,7 @@ namespace Http.Client.Internal
                     {
                         _headDeadline = Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency);
                     }
-                    await FillAsync(async, limits.MaxLineLength + 1, cancellationToken).ConfigureAwait(false);
+                    await FillAsync(async, limits.MaxLineLength + 1, cancellationToken, most).ConfigureAwait(false);
                 }
             }
             finally
@@ -422,6 +432,7 @@ namespace Http.Client.Internal
             {
                 read = _stream.Read(destination);
                 Received += read;
+                _directBody = true;
             }
             catch (IOException e) when (TimeoutScope.Blocking.Expired(e))
             {
