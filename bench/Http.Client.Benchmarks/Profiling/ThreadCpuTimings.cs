@@ -57,12 +57,15 @@ internal static class ThreadCpuTimings
             return;
         }
 
-        for (int i = 0; i < Math.Min(operations, 20_000); i++)
+        for (int round = 0; round < 3; round++)
         {
-            operation(); // JIT, tiering
-        }
+            for (int i = 0; i < 20_000; i++)
+            {
+                operation(); // JIT, tiering (instrumented tier, then tier 1)
+            }
 
-        System.Threading.Thread.Sleep(1_500); // let tier-1 compilation finish
+            System.Threading.Thread.Sleep(1_000); // let tier-1 compilation finish
+        }
         double[] ns = new double[Passes];
         for (int p = 0; p < Passes; p++)
         {
