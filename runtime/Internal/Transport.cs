@@ -127,22 +127,39 @@ namespace Http.Client.Internal
         }
 
         /// <summary>
-        /// The one read into the receive buffer: reads once from the stream after the buffered bytes, first compacting a
-        /// full buffer or growing it to hold at least <paramref name="capacity"/> bytes (the decoders ask for one maximal
-        /// line). Returns the count read; 0 at the end of the stream (then <see cref="AtEnd"/> is true).
+        /// The one read into the receive buffer: reads once from the stream after the buffered bytes (at most
+        /// <paramref name="most"/>), first compacting a full buffer or growing it to hold at least <paramref name="capacity"/>
+        /// bytes (the decoders ask for one maximal line). Returns the count read; 0 at the end of the stream (then
+        /// <see cref="AtEnd"/> is true).
+        /// </summary>
+        public ValueTask<int> FillAsync(bool async, int capacity, CancellationToken cancellationToken, int most = int.MaxValue) =>
+            ReadAsync(async, default, capacity, most, cancellationToken);
+
+        /// <summary>
+        /// Reads once from the stream straight into <paramref name="destination"/> (the buffer must be empty: a large body
+        /// read goes from the kernel into the caller's memory). 0 at the end of the stream.
+        /// </summary>
+        public ValueTask<int> ReceiveAsync(bool async, Memory<byte> destination, CancellationToken cancellationToken) =>
+            ReadAsync(async, destination, 0, 0, cancellationToken);
+
+        /// <summary>
+        /// Every async or pooled read from the stream, one async level (<see cref="FillAsync"/> when
+        /// <paramref name="destination"/> is empty, else <see cref="ReceiveAsync"/>), under the read timeout.
         /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        public async ValueTask<int> FillAsync(bool async, int capacity, CancellationToken cancellationToken, int most = int.MaxValue)
+        private async ValueTask<int> ReadAsync(bool async, Memory<byte> destination, int capacity, int most, CancellationToken cancellationToken)
         {
+            bool direct = !destination.IsEmpty;
             if (_pendingRead is not null)
             {
-                return await FinishPendingReadAsync(async, cancellationToken).ConfigureAwait(false);
+                int taken = await FinishPendingReadAsync(async, cancellationToken).ConfigureAwait(false);
+                return direct ? TakeBuffered(destination.Span) : taken;
             }
             if (_closed || _eof)
             {
                 return 0;
             }
-            if (_end == _buffer.Length)
+            if (!direct && _end == _buffer.Length)
             {
                 if (_start > 0)
                 {
@@ -158,34 +175,27 @@ namespace Http.Client.Internal
                     _buffer = larger;
                 }
             }
-            int read = await ReadStreamAsync(async, _buffer.AsMemory(_end, Math.Min(_buffer.Length - _end, most)), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
+            Memory<byte> into = direct ? destination : _buffer.AsMemory(_end, Math.Min(_buffer.Length - _end, most));
+            bool blocking = !async && _syncBlocks;
+            TimeSpan? timeout = NextReadTimeout(blocking);
+            int read;
+            using (TimeoutScope scope = blocking ? TimeoutScope.Blocking : _readTimer.Start(timeout, cancellationToken))
             {
-                _eof = true;
+                try
+                {
+                    read = blocking ? _stream.Read(into.Span)
+                        : async ? await _stream.ReadAsync(into, scope.Token).ConfigureAwait(false)
+                        : _stream.ReadAsync(into, scope.Token).AsTask().GetAwaiter().GetResult();
+                }
+                catch (Exception e) when (scope.Expired(e))
+                {
+                    throw Timeouts.Error(e);
+                }
             }
-            _end += read;
-            return read;
-        }
-
-        /// <summary>
-        /// Reads once from the stream straight into <paramref name="destination"/> (the buffer must be empty: a large body
-        /// read goes from the kernel into the caller's memory). 0 at the end of the stream.
-        /// </summary>
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        public async ValueTask<int> ReceiveAsync(bool async, Memory<byte> destination, CancellationToken cancellationToken)
-        {
-            if (_pendingRead is not null)
-            {
-                await FinishPendingReadAsync(async, cancellationToken).ConfigureAwait(false);
-                return TakeBuffered(destination.Span);
-            }
-            if (_closed || _eof)
-            {
-                return 0;
-            }
-            int read = await ReadStreamAsync(async, destination, cancellationToken).ConfigureAwait(false);
+            Received += read;
             _eof = read == 0;
-            _directBody = true;
+            _directBody |= direct;
+            _end += direct ? 0 : read;
             return read;
         }
 
@@ -507,26 +517,6 @@ namespace Http.Client.Internal
             else
             {
                 _stream.Flush();
-            }
-        }
-
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<int> ReadStreamAsync(bool async, Memory<byte> destination, CancellationToken cancellationToken)
-        {
-            bool blocking = !async && _syncBlocks;
-            TimeSpan? timeout = NextReadTimeout(blocking);
-            using TimeoutScope scope = blocking ? TimeoutScope.Blocking : _readTimer.Start(timeout, cancellationToken);
-            try
-            {
-                int read = blocking ? _stream.Read(destination.Span)
-                    : async ? await _stream.ReadAsync(destination, scope.Token).ConfigureAwait(false)
-                    : _stream.ReadAsync(destination, scope.Token).AsTask().GetAwaiter().GetResult();
-                Received += read;
-                return read;
-            }
-            catch (Exception e) when (scope.Expired(e))
-            {
-                throw Timeouts.Error(e);
             }
         }
 
