@@ -3,7 +3,8 @@ namespace Http.Client
     /// <summary>
     /// The response's body machinery: the head read (CPython's begin()), then two primitives every read is written
     /// over: the readable window of the current body frame (<see cref="WindowCore"/>) and consuming bytes of it
-    /// (<see cref="Consume"/>); with the direct read of a large body into the caller's memory and the one failure rule.
+    /// (<see cref="Consume"/>); reads into the caller's memory copy every buffered frame at once (<see cref="TryCopy"/>)
+    /// or read a large body straight into it; and the one failure rule.
     /// The framing is known only to <see cref="BodyDecoder"/>.
     /// </summary>
     public sealed partial class HttpResponse
