@@ -1,9 +1,6 @@
 namespace Http.Client
 {
-    /// <summary>
-    /// The request state of an <see cref="HttpConnection"/> (CPython's <c>__state</c>, named by <see cref="HttpConnection.StateName"/>):
-    /// idle, PutRequest done with headers being buffered, EndHeaders done with the response next; see <see cref="HttpConnection.Move"/>.
-    /// </summary>
+    /// <summary>CPython's <c>__state</c> of a connection (named by <see cref="HttpConnection.StateName"/>); see <see cref="HttpConnection.Move"/>.</summary>
     internal enum ConnectionState
     {
         Idle,
@@ -14,25 +11,12 @@ namespace Http.Client
     /// <summary>What the caller (or a failure) does to the connection: the inputs of <see cref="HttpConnection.Move"/>.</summary>
     internal enum ConnectionOp
     {
-        /// <summary>PutRequest / Request, before its input is checked.</summary>
         PutRequest,
-
-        /// <summary>PutHeader (string or bytes).</summary>
         PutHeader,
-
-        /// <summary>EndHeaders / Request, before the head is written (auto-open follows).</summary>
         EndHeaders,
-
-        /// <summary>GetResponse, before the status line is read.</summary>
         GetResponse,
-
-        /// <summary>GetResponse read the head of the response.</summary>
         ResponseHeadRead,
-
-        /// <summary>The request was refused before a byte of it was written, or auto-open failed (<see cref="HttpConnection.RejectRequest"/>).</summary>
         Reject,
-
-        /// <summary>Close / Dispose, and every timeout, cancellation or failed GetResponse (they close).</summary>
         Close,
     }
 
@@ -65,7 +49,7 @@ namespace Http.Client
             (_,                              ConnectionOp.GetResponse)                      => throw new ResponseNotReadyException(StateName),
             (ConnectionState.RequestSent,    ConnectionOp.ResponseHeadRead)                 => ConnectionState.Idle,                     // a will-close response takes the transport
             (_,                              ConnectionOp.Reject)                           => ConnectionState.Idle,                     // invalid input or failed auto-open (docs/differences.md #1, 2; CPython sticks)
-            (_,                              ConnectionOp.Close)                            => ConnectionState.Idle,                     // transport and pending response closed (docs/differences.md #4, 5)
+            (_,                              ConnectionOp.Close)                            => ConnectionState.Idle,                     // also every timeout, cancellation, failed GetResponse (docs/differences.md #4, 5)
             _ => throw new ArgumentOutOfRangeException(nameof(op)),
         };
 

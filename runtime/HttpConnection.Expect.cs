@@ -44,13 +44,8 @@ namespace Http.Client
         /// <summary>A request body not sent because a final response came before <c>100 Continue</c>: how its framing ends.</summary>
         private enum WithheldBody
         {
-            /// <summary>The body was sent (or there was none).</summary>
             None,
-
-            /// <summary>A Content-Length (or unframed) body: the server still expects its bytes, so the transport closes after the response.</summary>
-            Sized,
-
-            /// <summary>A chunked body: the empty last chunk ends it, and the transport may carry the next request.</summary>
+            Sized, // Content-Length (or unframed): the server still expects its bytes (see EndWithheldBodyCore)
             Chunked,
         }
 
@@ -94,31 +89,27 @@ namespace Http.Client
         }
 
         /// <summary>
-        /// After an <c>Expect: 100-continue</c> head: watches what the server sends for up to <see cref="ExpectContinueTimeout"/>
-        /// (and never longer than <see cref="Timeout"/>), consuming nothing: <see cref="GetResponse"/> reads it all as usual.
-        /// True (send the body) on <c>100 Continue</c> or silence; false (withhold it) on a final response, on another 1xx
-        /// that <see cref="GetResponse"/> would return as final (no <see cref="InterimResponseReceived"/>), on the end of
-        /// the stream or a read failure (which the response read then reports). An interim response delivered to
-        /// <see cref="InterimResponseReceived"/> (103 Early Hints) does not release the body: only 100 does.
+        /// Watches the server's answer to the head for the <see cref="ExpectContinueTimeout"/>, consuming nothing (GetResponse
+        /// reads it all): true (send the body) on 100 or silence; false on anything GetResponse would take as final, the end
+        /// of the stream or a read failure (which GetResponse then reports). A delivered interim (103) does not release the body.
         /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<bool> ServerLetsBodyGoCore(bool async, Transport transport, CancellationToken cancellationToken)
         {
             TimeSpan delay = Timeout is TimeSpan limit && limit < ExpectContinueTimeout ? limit : ExpectContinueTimeout;
             long start = Stopwatch.GetTimestamp();
-            DebugLog debug = Debug;
             TransportWait wait = TransportWait.Arrived;
             while (true)
             {
                 // Stopped: no byte came, and none will, after what was judged incomplete.
-                ContinueAnswer answer = transport.AtEnd || wait == TransportWait.Stopped ? ContinueAnswer.Final
+                bool? continued = transport.AtEnd || wait == TransportWait.Stopped ? false
                     : ReadContinueAnswer(transport.BufferedSpan, InterimResponseReceived is not null, Limits.MaxLineLength);
-                if (answer != ContinueAnswer.NeedMore)
+                if (continued is bool sendBody)
                 {
-                    debug.Line(answer == ContinueAnswer.Continue
+                    Debug.Line(sendBody
                         ? "expect: 100 Continue, sending the body"
                         : "expect: the server answered before 100 Continue, body withheld");
-                    return answer == ContinueAnswer.Continue;
+                    return sendBody;
                 }
                 TimeSpan left = delay - Stopwatch.GetElapsedTime(start);
                 wait = left > TimeSpan.Zero
@@ -126,74 +117,51 @@ namespace Http.Client
                     : TransportWait.Quiet;
                 if (wait == TransportWait.Quiet)
                 {
-                    debug.Line("expect: no 100 Continue within " + ((long)delay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + " ms, sending the body");
+                    Debug.Line("expect: no 100 Continue within " + ((long)delay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + " ms, sending the body");
                     return true;
                 }
             }
         }
 
-        private enum ContinueAnswer
-        {
-            NeedMore,
-            Continue,
-            Final,
-        }
-
         /// <summary>
-        /// What the server has said so far to an <c>Expect: 100-continue</c> head, judged from the bytes received (none
-        /// consumed): <c>100</c>, a final response (or anything the response read will reject), or not yet known. With
+        /// The answer in the bytes received so far: true for 100, false for a final answer, null while incomplete. With
         /// <paramref name="skipInterim"/>, other 1xx heads (101 excepted) are passed over whole, as the response read delivers them.
         /// </summary>
-        private static ContinueAnswer ReadContinueAnswer(ReadOnlySpan<byte> received, bool skipInterim, int maxLine)
+        private static bool? ReadContinueAnswer(ReadOnlySpan<byte> received, bool skipInterim, int maxLine)
         {
-            int position = 0;
             bool inInterimHead = false;
-            while (true)
-            {
-                int length = NextLine(received.Slice(position), maxLine);
-                if (length <= 0)
-                {
-                    return length == 0 ? ContinueAnswer.NeedMore : ContinueAnswer.Final;
-                }
-                ReadOnlySpan<byte> line = received.Slice(position, length);
-                position += length;
-                if (inInterimHead)
-                {
-                    inInterimHead = !ResponseHeadDecoder.IsBlankLine(line);
-                    continue;
-                }
-                int status;
-                try
-                {
-                    status = ResponseHeadDecoder.ParseStatusLine(line).Status;
-                }
-                catch (HttpException)
-                {
-                    return ContinueAnswer.Final; // a bad status line: the response read reports it
-                }
-                if (status == 100)
-                {
-                    return ContinueAnswer.Continue;
-                }
-                if (!skipInterim || status >= 200 || status == 101)
-                {
-                    return ContinueAnswer.Final;
-                }
-                inInterimHead = true;
-            }
-        }
-
-        /// <summary>The length of the complete line at the start of <paramref name="rest"/>; 0 when incomplete, -1 when too long.</summary>
-        private static int NextLine(ReadOnlySpan<byte> rest, int maxLine)
-        {
-            int scanned = 0;
             try
             {
-                return Math.Max(ResponseHeadDecoder.FindLine(rest, ref scanned, false, maxLine, "status line"), 0);
+                while (true)
+                {
+                    int scanned = 0;
+                    int length = ResponseHeadDecoder.FindLine(received, ref scanned, false, maxLine, "status line");
+                    if (length < 0)
+                    {
+                        return null;
+                    }
+                    ReadOnlySpan<byte> line = received.Slice(0, length);
+                    received = received.Slice(length);
+                    if (inInterimHead)
+                    {
+                        inInterimHead = !ResponseHeadDecoder.IsBlankLine(line);
+                        continue;
+                    }
+                    int status = ResponseHeadDecoder.ParseStatusLine(line).Status;
+                    if (status == 100)
+                    {
+                        return true;
+                    }
+                    if (!skipInterim || status >= 200 || status == 101)
+                    {
+                        return false;
+                    }
+                    inInterimHead = true;
+                }
             }
-            catch (LineTooLongException)
+            catch (HttpException)
             {
-                return -1;
+                return false; // a line too long or a bad status line: the response read reports it
             }
         }
 

@@ -5,11 +5,8 @@ namespace Http.Client
 {
     public partial class HttpConnection
     {
-        /// <summary>
-        /// Layers a protocol over a freshly opened transport (after any CONNECT tunnel): HTTP keeps it, HTTPS runs TLS
-        /// with <paramref name="targetHost"/> (the tunnel host, else <see cref="Host"/>). A failure propagates as is and
-        /// the transport is closed.
-        /// </summary>
+        /// <summary>Layers a protocol over a fresh transport (after any tunnel): HTTP keeps it, HTTPS runs TLS with
+        /// <paramref name="targetHost"/>. On failure the caller closes the transport.</summary>
         private protected virtual ValueTask<Stream> WrapTransportAsync(Stream transport, string targetHost, bool async, CancellationToken cancellationToken) =>
             new ValueTask<Stream>(transport);
 
@@ -23,7 +20,7 @@ namespace Http.Client
             var transport = new Transport(stream, Timeout) { Metrics = StartConnectionTelemetry() };
             try
             {
-                if (_tunnelHost is not null)
+                if (TunnelHost is not null)
                 {
                     await TunnelCore(async, transport, cancellationToken).ConfigureAwait(false);
                 }
@@ -146,15 +143,12 @@ namespace Http.Client
             throw new IOException(failure.Message, failure);
         }
 
-        /// <summary>
-        /// The CONNECT exchange (docs/differences.md #12: HTTP/1.1 with a Host header, IPv6 bracketed without its zone id), one
-        /// write; a reply other than 200 closes the transport and throws <see cref="TunnelConnectionException"/>
-        /// ("Tunnel connection failed: 407 Proxy Authentication Required").
-        /// </summary>
+        /// <summary>The CONNECT exchange in one write (docs/differences.md #12: HTTP/1.1 with a Host header, IPv6 bracketed
+        /// without its zone id); a reply other than 200 closes the transport and throws <see cref="TunnelConnectionException"/>.</summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask TunnelCore(bool async, Transport transport, CancellationToken cancellationToken)
         {
-            string authority = UriHost(_tunnelHost!) + ":" + _tunnelPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string authority = UriHost(TunnelHost!) + ":" + TunnelPort!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
             string head = $"CONNECT {authority} HTTP/1.1\r\n" + (_tunnelHeadersHaveHost ? "" : $"Host: {authority}\r\n");
             byte[] request = [.. System.Text.Encoding.ASCII.GetBytes(head), .. _tunnelHeaderLines, .. "\r\n"u8];
             Debug.Send(request);

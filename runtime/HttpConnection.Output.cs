@@ -6,31 +6,14 @@ namespace Http.Client
 {
     public partial class HttpConnection
     {
-        /// <summary>
-        /// A body up to this size travels in the same transport write as the head (one packet for small requests);
-        /// larger ones follow in <see cref="BlockSize"/> pieces.
-        /// </summary>
+        // A body up to this size travels in the same write as the head (one packet for small requests).
         private const int CombinedWriteThreshold = 16 * 1024;
 
         private static ReadOnlySpan<byte> LastChunk => "0\r\n\r\n"u8;
 
-        /// <summary>CPython's debug lines for this connection (off unless <see cref="DebugLevel"/> is above 0).</summary>
         private DebugLog Debug => new DebugLog(DebugWriter);
 
         private TextWriter? DebugWriter => DebugLevel > 0 ? DebugOutput : null;
-
-        private void WriteRequestHead(string method, string url, bool skipHost, bool skipAcceptEncoding)
-        {
-            _head.WriteRequestLine(method, url);
-            if (!skipHost)
-            {
-                _head.WriteHeader(HeaderNames.Host, HostHeaderValue(url));
-            }
-            if (!skipAcceptEncoding)
-            {
-                _head.Append("Accept-Encoding: identity\r\n"u8);
-            }
-        }
 
         /// <summary>CPython's Host value: the URL's netloc for absolute http URLs, else the (tunnel) host and port.</summary>
         private string HostHeaderValue(string url)
@@ -52,18 +35,12 @@ namespace Http.Client
             return host.Contains(':') ? StripIpv6Zone("[" + encoded + "]") : encoded;
         }
 
-        /// <summary>
-        /// CPython's _strip_ipv6_iface: <c>[fe80::1%eth0]</c> becomes <c>[fe80::1]</c> (whatever followed the zone is
-        /// dropped, as CPython does). A <c>%</c> outside brackets is left alone (CPython fails an assertion there).
-        /// </summary>
+        /// <summary>CPython's _strip_ipv6_iface: <c>[fe80::1%eth0]x</c> becomes <c>[fe80::1]</c>; a <c>%</c> outside brackets
+        /// is left alone (CPython fails an assertion there).</summary>
         private static string StripIpv6Zone(string host)
         {
             int percent = host.IndexOf('%');
-            if (percent < 0 || host[0] != '[')
-            {
-                return host;
-            }
-            return string.Concat(host.AsSpan(0, percent), "]");
+            return percent < 0 || host[0] != '[' ? host : string.Concat(host.AsSpan(0, percent), "]");
         }
 
         /// <summary>Opens the transport if there is none (auto-open). A failure leaves the state Idle (docs/differences.md #2).</summary>
@@ -87,33 +64,18 @@ namespace Http.Client
         }
 
         /// <summary>
-        /// Writes the buffered head and the body (CPython's _send_output). Output collects in <c>_head</c> and leaves in
-        /// as few writes as the body allows: a bytes body up to <see cref="CombinedWriteThreshold"/> (framing and last chunk
-        /// included) joins the head; streams, readers and chunk sequences go out piece by piece as they are read.
+        /// The head in <c>_head</c> and the body, on the open transport, in as few writes as the body
+        /// allows: a bytes body up to <see cref="CombinedWriteThreshold"/> (framing and last chunk included) joins the
+        /// head; streams, readers and chunk sequences go out piece by piece as they are read.
         /// </summary>
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-        private async ValueTask SendOutputCore(bool async, RequestBody? body, bool chunked, CancellationToken cancellationToken)
-        {
-            _head.AppendCrlf();
-            await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
-            _replay = RetryStaleConnection && _transport!.Served && body is null or { Kind: RequestBodyKind.Bytes }
-                && MethodIs(_method, "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE") // idempotent
-                ? new Replay(_head.WrittenSpan.ToArray(), body, chunked, _transport!, _transport!.Received)
-                : null;
-            await SendRequestCore(async, body, chunked, cancellationToken).ConfigureAwait(false);
-        }
-
-        /// <summary>The head in <c>_head</c> and the body, on the open (or auto-opened) transport.</summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask SendRequestCore(bool async, RequestBody? body, bool chunked, CancellationToken cancellationToken)
         {
-            await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
             Transport transport = _transport!;
-            DebugLog debug = Debug;
             _withheldBody = WithheldBody.None;
             try
             {
-                debug.Send(_head.WrittenSpan);
+                Debug.Send(_head.WrittenSpan);
                 if (_requestExpectsContinue && body is not null && body.KnownLength != 0)
                 {
                     // The head goes alone; the body waits for the server's word (docs/differences.md #42).
@@ -137,7 +99,7 @@ namespace Http.Client
                     }
                     if (chunked)
                     {
-                        debug.Send(LastChunk);
+                        Debug.Send(LastChunk);
                         _head.Append(LastChunk);
                     }
                 }
@@ -180,6 +142,7 @@ namespace Http.Client
             Debug.Line("retrying on a new connection: the kept-alive one was closed by the server");
             _head.Clear();
             _head.Append(replay.Head);
+            await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
             await SendRequestCore(async, replay.Body, replay.Chunked, cancellationToken).ConfigureAwait(false);
             return _transport ?? throw new NotConnectedException("The connection has no open transport.");
         }
@@ -305,11 +268,8 @@ namespace Http.Client
             }
         }
 
-        /// <summary>
-        /// One body piece as CPython's send() sees it: shown once (framed when chunked), empty pieces skipped. Its framing,
-        /// and the piece itself up to <paramref name="copyLimit"/> bytes, join the output pending in <c>_head</c>; a larger
-        /// piece goes out from the caller's memory in <see cref="BlockSize"/> writes, never copied.
-        /// </summary>
+        /// <summary>One body piece as CPython's send() sees it (shown once, framed when chunked; empty skipped). A piece up to
+        /// <paramref name="copyLimit"/> joins the output in <c>_head</c>; a larger one goes out from the caller's memory.</summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask SendPieceCore(bool async, Transport transport, ReadOnlyMemory<byte> piece, bool chunked, int copyLimit, CancellationToken cancellationToken)
         {
@@ -357,10 +317,8 @@ namespace Http.Client
             return transport.WriteAsync(async, pending, cancellationToken);
         }
 
-        /// <summary>
-        /// Send(...) of raw bytes, or of a stream as CPython's send() of a file object (<c>send: &lt;obj&gt;</c>, then one
-        /// write per block). No state check; a timeout or cancellation closes the connection.
-        /// </summary>
+        /// <summary>Send(...) of raw bytes or of a stream (one write per block). No state check; a timeout or cancellation
+        /// closes the connection.</summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask SendRawCore(bool async, ReadOnlyMemory<byte> data, Stream? stream, CancellationToken cancellationToken)
         {
@@ -374,7 +332,7 @@ namespace Http.Client
                 }
                 else
                 {
-                    Debug.Send(stream);
+                    Debug.Line("send: ", stream); // CPython prints a file object it is given, not its bytes
                     Debug.Line("sending a readable");
                     await SendReadablePiecesCore(async, _transport!, stream, false, cancellationToken).ConfigureAwait(false);
                 }

@@ -18,9 +18,9 @@ namespace Http.Client
         private string UrlScheme => this is HttpsConnection ? "https" : "http";
 
         // The server a request is for: the tunnel's target when tunnelling, else the host connected to.
-        private string ServerHost => _tunnelHost ?? Host;
+        private string ServerHost => TunnelHost ?? Host;
 
-        private int ServerPort => _tunnelHost is null ? Port : _tunnelPort;
+        private int ServerPort => TunnelPort ?? Port;
 
         /// <summary>A request starts (PutRequest): its activity and its clock, only for listeners.</summary>
         private void BeginRequestTelemetry(string method, string url)
@@ -124,17 +124,7 @@ namespace Http.Client.Internal
         private static readonly string[] Methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
 
         /// <summary>The method as the conventions name it (upper case), or null for one they do not know (<c>_OTHER</c>).</summary>
-        public static string? KnownMethod(string method)
-        {
-            foreach (string known in Methods)
-            {
-                if (known.Equals(method, StringComparison.OrdinalIgnoreCase))
-                {
-                    return known;
-                }
-            }
-            return null;
-        }
+        public static string? KnownMethod(string method) => HttpConnection.MatchMethod(method, Methods);
 
         public static string StatusText(int number) => number.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

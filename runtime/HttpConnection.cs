@@ -28,8 +28,6 @@ namespace Http.Client
         private Transport? _transport;
         private HttpResponse? _pendingResponse;
         private string? _method;
-        private string? _tunnelHost;
-        private int _tunnelPort;
         private byte[] _tunnelHeaderLines = Array.Empty<byte>(); // the caller's CONNECT header lines, validated and encoded
         private bool _tunnelHeadersHaveHost;
         private TimeoutTimer _connectTimer;
@@ -52,7 +50,6 @@ namespace Http.Client
         {
         }
 
-        /// <summary>Shared constructor; <paramref name="defaultPort"/> is 80 for HTTP and 443 for HTTPS.</summary>
         private protected HttpConnection(string host, int? port, TimeSpan? timeout, IPEndPoint? sourceAddress, int blockSize, int defaultPort)
         {
             ArgumentNullException.ThrowIfNull(host);
@@ -102,10 +99,10 @@ namespace Http.Client
         public TextWriter DebugOutput { get => field ?? Console.Out; set => field = value ?? throw new ArgumentNullException(nameof(value)); }
 
         /// <summary>The CONNECT target host set by <see cref="SetTunnel"/>, or null.</summary>
-        public string? TunnelHost => _tunnelHost;
+        public string? TunnelHost { get; private set; }
 
         /// <summary>The CONNECT target port set by <see cref="SetTunnel"/>, or null.</summary>
-        public int? TunnelPort => _tunnelHost is null ? null : _tunnelPort;
+        public int? TunnelPort { get; private set; }
 
         /// <summary>
         /// The headers of the proxy's 200 reply to the CONNECT of the current tunnel (CPython 3.12's
@@ -180,8 +177,8 @@ namespace Http.Client
                 }
                 headerLines = lines.WrittenSpan.ToArray();
             }
-            _tunnelHost = tunnelHost;
-            _tunnelPort = tunnelPort;
+            TunnelHost = tunnelHost;
+            TunnelPort = tunnelPort;
             _tunnelHeaderLines = headerLines;
             _tunnelHeadersHaveHost = hasHost;
             _hostHeaderValue = null;
@@ -237,7 +234,15 @@ namespace Http.Client
             Move(ConnectionOp.PutRequest);
             try
             {
-                WriteRequestHead(method, url, skipHost, skipAcceptEncoding);
+                _head.WriteRequestLine(method, url);
+                if (!skipHost)
+                {
+                    _head.WriteHeader(HeaderNames.Host, HostHeaderValue(url));
+                }
+                if (!skipAcceptEncoding)
+                {
+                    _head.Append("Accept-Encoding: identity\r\n"u8);
+                }
             }
             catch (Exception e)
             {
@@ -246,7 +251,6 @@ namespace Http.Client
             }
             _method = method;
             _requestHasUpgrade = _requestHasExpect = _requestExpectsContinue = false;
-            _withheldBody = WithheldBody.None;
             BeginRequestTelemetry(method, url);
         }
 
@@ -443,7 +447,7 @@ namespace Http.Client
                 encodeChunked &= hasTransferEncoding && !hasContentLength;
                 if (!hasContentLength && !hasTransferEncoding)
                 {
-                    long? contentLength = body is null ? (MethodIs(method, "POST", "PUT", "PATCH") ? 0 : null) : body.KnownLength;
+                    long? contentLength = body is null ? (MatchMethod(method, "POST", "PUT", "PATCH") is not null ? 0 : null) : body.KnownLength;
                     if (contentLength is long length)
                     {
                         _head.WriteHeader(HeaderNames.ContentLength, length);
@@ -473,18 +477,20 @@ namespace Http.Client
             await EndHeadersCore(async, body, encodeChunked, cancellationToken).ConfigureAwait(false);
         }
 
-        private static bool MethodIs(string? method, params ReadOnlySpan<string> names)
+        /// <summary>The name among <paramref name="names"/> that <paramref name="method"/> is (in any case), or null.</summary>
+        internal static string? MatchMethod(string? method, params ReadOnlySpan<string> names)
         {
             foreach (string name in names)
             {
                 if (name.Equals(method, StringComparison.OrdinalIgnoreCase))
                 {
-                    return true;
+                    return name;
                 }
             }
-            return false;
+            return null;
         }
 
+        /// <summary>CPython's endheaders and _send_output; a request <see cref="RetryStaleConnection"/> may send again is kept.</summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask EndHeadersCore(bool async, RequestBody? body, bool encodeChunked, CancellationToken cancellationToken)
         {
@@ -503,7 +509,13 @@ namespace Http.Client
                 RejectRequest(e);
                 throw;
             }
-            await SendOutputCore(async, body, encodeChunked, cancellationToken).ConfigureAwait(false);
+            _head.AppendCrlf();
+            await EnsureOpenCore(async, cancellationToken).ConfigureAwait(false);
+            _replay = RetryStaleConnection && _transport!.Served && body is null or { Kind: RequestBodyKind.Bytes }
+                && MatchMethod(_method, "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE") is not null // idempotent
+                ? new Replay(_head.WrittenSpan.ToArray(), body, encodeChunked, _transport!, _transport!.Received)
+                : null;
+            await SendRequestCore(async, body, encodeChunked, cancellationToken).ConfigureAwait(false);
         }
 
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
@@ -512,11 +524,7 @@ namespace Http.Client
             cancellationToken.ThrowIfCancellationRequested();
             ForgetFinishedResponse();
             Move(ConnectionOp.GetResponse);
-            Transport? transport = _transport;
-            if (transport is null)
-            {
-                throw new NotConnectedException("The connection has no open transport.");
-            }
+            Transport transport = _transport ?? throw new NotConnectedException("The connection has no open transport.");
             HttpResponse? response = null;
             try
             {

@@ -93,11 +93,8 @@ namespace Http.Client
         /// </summary>
         public X509Certificate2? RemoteCertificate { get; private set; }
 
-        /// <summary>
-        /// The TLS handshake over the fresh transport (inside the tunnel when one is set): an <see cref="SslStream"/> that
-        /// owns it, or <see cref="AuthenticationException"/> (also for a peer that hangs up or does not speak TLS), or
-        /// <see cref="TimeoutException"/> after <see cref="HttpConnection.Timeout"/>.
-        /// </summary>
+        /// <summary>The TLS handshake (inside the tunnel when one is set): an <see cref="SslStream"/> that owns the transport,
+        /// or <see cref="AuthenticationException"/>, or <see cref="TimeoutException"/> after <see cref="HttpConnection.Timeout"/>.</summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private protected override async ValueTask<Stream> WrapTransportAsync(
             Stream transport, string targetHost, bool async, CancellationToken cancellationToken)
@@ -119,14 +116,13 @@ namespace Http.Client
             }
             catch (Exception e)
             {
-                await DisposeQuietlyAsync(tls, async).ConfigureAwait(false);
+                DisposeQuietly(tls);
                 if (e is not (AuthenticationException or IOException))
                 {
                     throw;
                 }
                 // A peer that hangs up or answers with something other than TLS fails the handshake too: one
-                // exception type for "no TLS session", with SslStream's reason kept in the message. After a caller's
-                // callback said no, SslStream's message does not say why the built-in checks failed: say it here.
+                // exception type for "no TLS session", with SslStream's reason kept in the message.
                 string message = $"TLS handshake with {targetHost} failed: {e.Message}";
                 throw new AuthenticationException(certificateProblems is null ? message : $"{message} (certificate problems: {certificateProblems})", e);
             }
@@ -227,19 +223,12 @@ namespace Http.Client
                 ? $"{errors}: {string.Join(", ", Array.ConvertAll(chain.ChainStatus, status => status.Status))}"
                 : errors.ToString();
 
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-        private static async ValueTask DisposeQuietlyAsync(SslStream tls, bool async)
+        // Synchronously, as Transport.Close disposes every stream.
+        private static void DisposeQuietly(SslStream tls)
         {
             try
             {
-                if (async)
-                {
-                    await tls.DisposeAsync().ConfigureAwait(false);
-                }
-                else
-                {
-                    tls.Dispose();
-                }
+                tls.Dispose();
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException)
             {

@@ -60,8 +60,7 @@ namespace Http.Client
         public static RequestBody FromChunks(IEnumerable<ReadOnlyMemory<byte>> chunks) =>
             new RequestBody(RequestBodyKind.MemoryChunks, default, chunks ?? throw new ArgumentNullException(nameof(chunks)));
 
-        /// <summary>A body sent piece by piece (one chunk each when chunked); empty pieces are skipped.</summary>
-        /// <param name="chunks">The pieces, enumerated once while sending.</param>
+        /// <inheritdoc cref="FromChunks(IEnumerable{ReadOnlyMemory{byte}})"/>
         public static RequestBody FromChunks(IEnumerable<byte[]> chunks) =>
             new RequestBody(RequestBodyKind.ArrayChunks, default, chunks ?? throw new ArgumentNullException(nameof(chunks)));
 

@@ -26,9 +26,6 @@ namespace Http.Client.Internal
             }
         }
 
-        /// <summary><c>send: &lt;object&gt;</c>: CPython prints a file object it is given, not its bytes.</summary>
-        public void Send(object source) => Line("send: ", source);
-
         /// <summary>One of CPython's plain notes ("Zero length chunk ignored").</summary>
         public void Line(string text) => _output?.WriteLine(text);
 

@@ -15,18 +15,13 @@ namespace Http.Client.Internal
         private const string HexDigits = "0123456789abcdef";
 
         /// <summary>Python <c>repr(bytes)</c>: <c>b'...'</c>, bytes 0x80 and up as <c>\xNN</c>.</summary>
-        public static string Bytes(ReadOnlySpan<byte> value)
-        {
-            var builder = new StringBuilder(value.Length + 3);
-            AppendBytes(builder, value);
-            return builder.ToString();
-        }
+        public static string Bytes(ReadOnlySpan<byte> value) => AppendBytes(new StringBuilder(value.Length + 3), value).ToString();
 
         /// <summary>
         /// Appends Python <c>repr(bytes)</c> of the concatenation of up to three spans (a frame written in pieces is shown
         /// as the one byte string CPython sends, without joining the pieces first).
         /// </summary>
-        public static void AppendBytes(StringBuilder builder, ReadOnlySpan<byte> value, ReadOnlySpan<byte> more = default, ReadOnlySpan<byte> rest = default)
+        public static StringBuilder AppendBytes(StringBuilder builder, ReadOnlySpan<byte> value, ReadOnlySpan<byte> more = default, ReadOnlySpan<byte> rest = default)
         {
             bool hasSingle = value.Contains((byte)'\'') || more.Contains((byte)'\'') || rest.Contains((byte)'\'');
             bool hasDouble = value.Contains((byte)'"') || more.Contains((byte)'"') || rest.Contains((byte)'"');
@@ -35,7 +30,7 @@ namespace Http.Client.Internal
             AppendEscaped(builder, value, quote);
             AppendEscaped(builder, more, quote);
             AppendEscaped(builder, rest, quote);
-            builder.Append(quote);
+            return builder.Append(quote);
         }
 
         private static void AppendEscaped(StringBuilder builder, ReadOnlySpan<byte> value, char quote)
@@ -61,24 +56,19 @@ namespace Http.Client.Internal
                 if (TryAppendAscii(builder, value[index], quote))
                 {
                     index++;
+                    continue;
                 }
-                else if (Rune.DecodeFromUtf16(value.AsSpan(index), out Rune rune, out int consumed) != OperationStatus.Done)
+                // A lone surrogate does not decode (one char consumed): Python shows it as \udXXX.
+                bool decoded = Rune.DecodeFromUtf16(value.AsSpan(index), out Rune rune, out int consumed) == OperationStatus.Done;
+                if (decoded && IsPrintable(rune))
                 {
-                    // A lone surrogate: Python shows it as \udXXX.
-                    AppendEscape(builder, value[index++]);
+                    builder.Append(value, index, consumed);
                 }
                 else
                 {
-                    if (IsPrintable(rune))
-                    {
-                        builder.Append(value, index, consumed);
-                    }
-                    else
-                    {
-                        AppendEscape(builder, rune.Value);
-                    }
-                    index += consumed;
+                    AppendEscape(builder, decoded ? rune.Value : value[index]);
                 }
+                index += consumed;
             }
             return builder.Append(quote).ToString();
         }
@@ -100,11 +90,7 @@ namespace Http.Client.Internal
         /// </summary>
         public static string CodecCharacter(string text, int index)
         {
-            int codePoint = text[index];
-            if (char.IsHighSurrogate(text[index]) && index + 1 < text.Length && char.IsLowSurrogate(text[index + 1]))
-            {
-                codePoint = char.ConvertToUtf32(text[index], text[index + 1]);
-            }
+            int codePoint = Rune.DecodeFromUtf16(text.AsSpan(index), out Rune rune, out _) == OperationStatus.Done ? rune.Value : text[index];
             var builder = new StringBuilder("'", 12);
             AppendEscape(builder, codePoint);
             return builder.Append('\'').ToString();

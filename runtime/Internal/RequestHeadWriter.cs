@@ -134,13 +134,7 @@ namespace Http.Client.Internal
             }
         }
 
-        public void AppendCrlf()
-        {
-            Span<byte> span = GetSpan(2);
-            span[0] = (byte)'\r';
-            span[1] = (byte)'\n';
-            Advance(2);
-        }
+        public void AppendCrlf() => Append("\r\n"u8);
 
         /// <summary>Appends characters already checked to be at most U+00FF (latin-1, one byte each).</summary>
         public void AppendLatin1(ReadOnlySpan<char> text) => Advance(Encoding.Latin1.GetBytes(text, GetSpan(text.Length)));
@@ -148,11 +142,9 @@ namespace Http.Client.Internal
         /// <summary>Appends an uppercase hex chunk size line (<c>12C\r\n</c>) as CPython's chunk framing does.</summary>
         public void AppendChunkSizeLine(long size)
         {
-            Span<byte> span = GetSpan(18);
-            size.TryFormat(span, out int written, "X", System.Globalization.CultureInfo.InvariantCulture);
-            span[written] = (byte)'\r';
-            span[written + 1] = (byte)'\n';
-            Advance(written + 2);
+            size.TryFormat(GetSpan(16), out int written, "X", System.Globalization.CultureInfo.InvariantCulture);
+            Advance(written);
+            AppendCrlf();
         }
     }
 }

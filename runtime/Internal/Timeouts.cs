@@ -82,18 +82,14 @@ namespace Http.Client.Internal
     }
 
     /// <summary>
-    /// Starts timed operations of one kind (connect, read, write) with one token source reused from operation to operation
-    /// (<see cref="CancellationTokenSource.TryReset"/>) instead of a new source and timer each time. A mutable struct: keep it
-    /// in a field and call it there.
+    /// Starts timed operations of one kind (connect, read, write) on one token source reused through
+    /// <see cref="CancellationTokenSource.TryReset"/>. A mutable struct: keep it in a field and call it there.
     /// </summary>
     internal struct TimeoutTimer
     {
         private CancellationTokenSource? _source;
 
-        /// <summary>
-        /// Starts one operation: the scope's token fires after <paramref name="timeout"/> (when given) or with
-        /// <paramref name="cancellationToken"/>.
-        /// </summary>
+        /// <summary>The scope's token fires after <paramref name="timeout"/> (when given) or with <paramref name="cancellationToken"/>.</summary>
         public TimeoutScope Start(TimeSpan? timeout, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();

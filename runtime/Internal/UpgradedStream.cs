@@ -52,14 +52,9 @@ namespace Http.Client.Internal
             _transport.Write(buffer);
         }
 
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (_disposed)
-            {
-                return ValueTask.FromException(new ObjectDisposedException(nameof(UpgradedStream)));
-            }
-            return _transport.WriteAsync(true, buffer, cancellationToken);
-        }
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => _disposed
+            ? ValueTask.FromException(new ObjectDisposedException(nameof(UpgradedStream)))
+            : _transport.WriteAsync(true, buffer, cancellationToken);
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         {
