@@ -3,7 +3,8 @@ namespace Http.Client
     /// <summary>
     /// The response's body machinery: the head read (CPython's begin()), then two primitives every read is written
     /// over: the readable window of the current body frame (<see cref="WindowCore"/>) and consuming bytes of it
-    /// (<see cref="Consume"/>); with the direct read of a large body into the caller's memory and the one failure rule.
+    /// (<see cref="Consume"/>); reads into the caller's memory copy every buffered frame at once (<see cref="TryCopy"/>)
+    /// or read a large body straight into it; and the one failure rule.
     /// The framing is known only to <see cref="BodyDecoder"/>.
     /// </summary>
     public sealed partial class HttpResponse
@@ -82,16 +83,30 @@ namespace Http.Client
             _body.Consumed(count);
         }
 
-        /// <summary>Copies up to <paramref name="window"/> buffered body bytes into <paramref name="destination"/> and consumes them.</summary>
-        private int CopyWindow(Span<byte> destination, int window)
+        /// <summary>
+        /// Copies buffered body bytes into <paramref name="destination"/> from <paramref name="total"/> on, without I/O:
+        /// every buffered chunk in one call (one window for the other framings), added to <paramref name="total"/>. False
+        /// when the transport must be filled before the body can go on.
+        /// </summary>
+        private bool TryCopy(Span<byte> destination, ref int total)
         {
-            int take = Math.Min(window, destination.Length);
-            if (take > 0)
+            Transport transport = _transport!;
+            int consumed = 0;
+            BodyStatus status;
+            try
             {
-                _transport!.BufferedSpan.Slice(0, take).CopyTo(destination);
-                Consume(take);
+                status = _body.Copy(transport.BufferedSpan, transport.AtEnd, destination, ref consumed, ref total);
             }
-            return take;
+            catch (Exception e) when (OnReadFailure(e))
+            {
+                throw;
+            }
+            transport.Consume(consumed);
+            if (status == BodyStatus.Finished)
+            {
+                CloseConn(true);
+            }
+            return status != BodyStatus.NeedMore;
         }
 
         /// <summary>
@@ -111,37 +126,10 @@ namespace Http.Client
             return count;
         }
 
-        /// <summary>One step of a read into memory: one direct read, or one window's worth. 0 when the body has no more data.</summary>
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<int> ReadSomeCore(bool async, Memory<byte> destination, CancellationToken cancellationToken)
-        {
-            int direct = DirectReadLength(destination.Length);
-            if (direct > 0)
-            {
-                int read;
-                try
-                {
-                    read = await _transport!.ReceiveAsync(async, destination.Slice(0, direct), cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (OnReadFailure(e))
-                {
-                    throw;
-                }
-                if (read > 0)
-                {
-                    return Received(read);
-                }
-            }
-            if (!TryWindow(out int window))
-            {
-                window = await WindowCore(async, true, cancellationToken).ConfigureAwait(false);
-            }
-            return CopyWindow(destination.Span, window);
-        }
-
         /// <summary>
         /// Reads into <paramref name="destination"/> until it is full (or, unless <paramref name="untilFull"/>, after
-        /// the first step) or the body has no more data. docs/differences.md #7: an IncompleteRead carries every byte read.
+        /// the first step: one direct read or what is buffered) or the body has no more data. Buffered chunks are copied
+        /// without I/O or async machinery. docs/differences.md #7: an IncompleteRead carries every byte read.
         /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<int> FillCore(bool async, Memory<byte> destination, bool untilFull, CancellationToken cancellationToken)
@@ -149,14 +137,19 @@ namespace Http.Client
             int total = 0;
             try
             {
-                while (total < destination.Length)
+                while (total < destination.Length && _transport is not null)
                 {
-                    // Buffered data is copied here, without a state machine per frame; ReadSomeCore does the rest.
-                    int read = DirectReadLength(destination.Length - total) == 0 && TryWindow(out int window)
-                        ? CopyWindow(destination.Span.Slice(total), window)
-                        : await ReadSomeCore(async, destination.Slice(total), cancellationToken).ConfigureAwait(false);
-                    total += read;
-                    if (read == 0 || !untilFull)
+                    int before = total;
+                    int direct = DirectReadLength(destination.Length - total);
+                    if (direct > 0)
+                    {
+                        total += Received(await _transport.ReceiveAsync(async, destination.Slice(total, direct), cancellationToken).ConfigureAwait(false));
+                    }
+                    if (total == before && !TryCopy(destination.Span, ref total))
+                    {
+                        await WindowCore(async, true, cancellationToken).ConfigureAwait(false);
+                    }
+                    else if (total == before || !untilFull)
                     {
                         break;
                     }
@@ -165,6 +158,10 @@ namespace Http.Client
             catch (IncompleteReadException)
             {
                 throw new IncompleteReadException(destination.Slice(0, total).ToArray());
+            }
+            catch (Exception e) when (OnReadFailure(e)) // a failed direct read (the rule is idempotent)
+            {
+                throw;
             }
             return total;
         }
@@ -185,7 +182,7 @@ namespace Http.Client
                     }
                     int hint = (int)Math.Min(limit - accumulator.Length, Math.Min(_body.DataRemaining, PreallocateLimit));
                     Memory<byte> space = accumulator.GetMemory(hint);
-                    int read = await ReadSomeCore(async, space.Slice(0, (int)Math.Min(space.Length, limit - accumulator.Length)), cancellationToken).ConfigureAwait(false);
+                    int read = await FillCore(async, space.Slice(0, (int)Math.Min(space.Length, limit - accumulator.Length)), false, cancellationToken).ConfigureAwait(false);
                     if (read == 0)
                     {
                         break;
@@ -193,8 +190,9 @@ namespace Http.Client
                     accumulator.Advance(read);
                 }
             }
-            catch (IncompleteReadException)
+            catch (IncompleteReadException e)
             {
+                accumulator.Append(e.Partial); // the failed step's bytes, already in place
                 throw new IncompleteReadException(accumulator.ToArray());
             }
         }

@@ -163,23 +163,25 @@ namespace Http.Client
             {
                 return 0;
             }
-            // The sync twin of ReadAsync, straight into the caller's span (from the stream itself only when the
+            // The sync twin of FillCore, straight into the caller's span (from the stream itself only when the
             // stream's own timeouts bound a blocking read; else through the receive buffer).
             buffer = buffer.Slice(0, ClipToLength(buffer.Length));
             int total = 0;
             try
             {
-                while (total < buffer.Length)
+                while (total < buffer.Length && _transport is not null)
                 {
-                    Span<byte> rest = buffer.Slice(total);
-                    int direct = transport.CanReadSpanDirectly ? DirectReadLength(rest.Length) : 0;
-                    int read = direct > 0 ? Received(transport.Receive(rest.Slice(0, direct))) : 0;
-                    if (read == 0)
+                    int before = total;
+                    int direct = transport.CanReadSpanDirectly ? DirectReadLength(buffer.Length - total) : 0;
+                    if (direct > 0)
                     {
-                        read = CopyWindow(rest, TryWindow(out int window) ? window : WindowCore(false, true, default).GetAwaiter().GetResult());
+                        total += Received(transport.Receive(buffer.Slice(total, direct)));
                     }
-                    total += read;
-                    if (read == 0 || !_body.FillsAcrossFrames)
+                    if (total == before && !TryCopy(buffer, ref total))
+                    {
+                        WindowCore(false, true, default).GetAwaiter().GetResult();
+                    }
+                    else if (total == before || !_body.FillsAcrossFrames)
                     {
                         break;
                     }

@@ -19,7 +19,7 @@ public static class Program
         "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- oop-server small|chunked|large [CPU]   (only the native server, for profiling one client: prints its port, stops at end of input)\n" +
         "  Http.Client.Benchmarks oop-client KEY PORT WORKLOAD CPU_MASK   (one client process; commands on stdin: open, run SECONDS MAX, quit)\n" +
         "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- allocs [small|chunked|large]   (Http.Client allocation profile by step and type)\n" +
-        "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- cputime [head]   (head decode and in-memory GET timed by thread CPU time: robust to other load; head: the decode alone)\n" +
+        "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- cputime [FILTER]   (head decode and in-memory GETs timed by thread CPU time: robust to other load)\n" +
         "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- cputime-ab DIR_A DIR_B   (two builds' head decodes in one process, alternating slices)\n" +
         "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- bdn [BenchmarkDotNet arguments, e.g. --filter '*' --job dry]";
 

@@ -164,6 +164,35 @@ namespace Http.Client.Internal
             }
         }
 
+        /// <summary>
+        /// Decodes over <paramref name="buffered"/> and copies body data into <paramref name="destination"/> from
+        /// <paramref name="written"/> on, across frames for chunked (one window otherwise), until the destination is full
+        /// or the buffered bytes run out: one call for every buffered chunk. <paramref name="consumed"/> counts the buffered
+        /// bytes used, <paramref name="written"/> the data copied (both kept current if a frame throws). Returns Data, or
+        /// the status of the frame that stopped the copy (NeedMore, Finished, End).
+        /// </summary>
+        public BodyStatus Copy(ReadOnlySpan<byte> buffered, bool endOfStream, Span<byte> destination, ref int consumed, ref int written)
+        {
+            while (true)
+            {
+                BodyStatus status = Decode(buffered.Slice(consumed), endOfStream, out int framing, out int window);
+                consumed += framing;
+                if (status != BodyStatus.Data)
+                {
+                    return status;
+                }
+                int take = Math.Min(window, destination.Length - written);
+                buffered.Slice(consumed, take).CopyTo(destination.Slice(written));
+                Consumed(take);
+                consumed += take;
+                written += take;
+                if (written == destination.Length || _framing != Framing.Chunked)
+                {
+                    return BodyStatus.Data;
+                }
+            }
+        }
+
         /// <summary>The caller took <paramref name="count"/> bytes of the current frame's data.</summary>
         public void Consumed(int count)
         {

@@ -17,6 +17,12 @@ namespace Http.Client.Internal
         /// </summary>
         public const int InitialBufferSize = 128 * 1024;
 
+        /// <summary>
+        /// Most bytes one read of a head asks for when the previous body was read straight into the caller's memory: the
+        /// next large body then goes there too instead of being copied through the buffer (docs/performance.md).
+        /// </summary>
+        private const int HeadReadAfterDirectBody = 16 * 1024;
+
         private Stream _stream;
         private readonly TimeSpan? _timeout;
         private bool _syncBlocks; // sync calls block under the stream's own timeouts (Timeouts.TryApply)
@@ -29,6 +35,7 @@ namespace Http.Client.Internal
         private bool _closed;
         private Task<int>? _pendingRead; // a read WaitForBytesAsync started that outlived its wait: the next read takes it over
         private long _headDeadline; // Stopwatch timestamp while a response head runs on one time budget; 0 otherwise
+        private bool _directBody; // the last body had a read straight into the caller's memory (Receive, ReceiveAsync)
 
         public Transport(Stream stream, TimeSpan? timeout)
         {
@@ -120,22 +127,39 @@ namespace Http.Client.Internal
         }
 
         /// <summary>
-        /// The one read into the receive buffer: reads once from the stream after the buffered bytes, first compacting a
-        /// full buffer or growing it to hold at least <paramref name="capacity"/> bytes (the decoders ask for one maximal
-        /// line). Returns the count read; 0 at the end of the stream (then <see cref="AtEnd"/> is true).
+        /// The one read into the receive buffer: reads once from the stream after the buffered bytes (at most
+        /// <paramref name="most"/>), first compacting a full buffer or growing it to hold at least <paramref name="capacity"/>
+        /// bytes (the decoders ask for one maximal line). Returns the count read; 0 at the end of the stream (then
+        /// <see cref="AtEnd"/> is true).
+        /// </summary>
+        public ValueTask<int> FillAsync(bool async, int capacity, CancellationToken cancellationToken, int most = int.MaxValue) =>
+            ReadAsync(async, default, capacity, most, cancellationToken);
+
+        /// <summary>
+        /// Reads once from the stream straight into <paramref name="destination"/> (the buffer must be empty: a large body
+        /// read goes from the kernel into the caller's memory). 0 at the end of the stream.
+        /// </summary>
+        public ValueTask<int> ReceiveAsync(bool async, Memory<byte> destination, CancellationToken cancellationToken) =>
+            ReadAsync(async, destination, 0, 0, cancellationToken);
+
+        /// <summary>
+        /// Every async or pooled read from the stream, one async level (<see cref="FillAsync"/> when
+        /// <paramref name="destination"/> is empty, else <see cref="ReceiveAsync"/>), under the read timeout.
         /// </summary>
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        public async ValueTask<int> FillAsync(bool async, int capacity, CancellationToken cancellationToken)
+        private async ValueTask<int> ReadAsync(bool async, Memory<byte> destination, int capacity, int most, CancellationToken cancellationToken)
         {
+            bool direct = !destination.IsEmpty;
             if (_pendingRead is not null)
             {
-                return await FinishPendingReadAsync(async, cancellationToken).ConfigureAwait(false);
+                int taken = await FinishPendingReadAsync(async, cancellationToken).ConfigureAwait(false);
+                return direct ? TakeBuffered(destination.Span) : taken;
             }
             if (_closed || _eof)
             {
                 return 0;
             }
-            if (_end == _buffer.Length)
+            if (!direct && _end == _buffer.Length)
             {
                 if (_start > 0)
                 {
@@ -151,33 +175,27 @@ namespace Http.Client.Internal
                     _buffer = larger;
                 }
             }
-            int read = await ReadStreamAsync(async, _buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
+            Memory<byte> into = direct ? destination : _buffer.AsMemory(_end, Math.Min(_buffer.Length - _end, most));
+            bool blocking = !async && _syncBlocks;
+            TimeSpan? timeout = NextReadTimeout(blocking);
+            int read;
+            using (TimeoutScope scope = blocking ? TimeoutScope.Blocking : _readTimer.Start(timeout, cancellationToken))
             {
-                _eof = true;
+                try
+                {
+                    read = blocking ? _stream.Read(into.Span)
+                        : async ? await _stream.ReadAsync(into, scope.Token).ConfigureAwait(false)
+                        : _stream.ReadAsync(into, scope.Token).AsTask().GetAwaiter().GetResult();
+                }
+                catch (Exception e) when (scope.Expired(e))
+                {
+                    throw Timeouts.Error(e);
+                }
             }
-            _end += read;
-            return read;
-        }
-
-        /// <summary>
-        /// Reads once from the stream straight into <paramref name="destination"/> (the buffer must be empty: a large body
-        /// read goes from the kernel into the caller's memory). 0 at the end of the stream.
-        /// </summary>
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        public async ValueTask<int> ReceiveAsync(bool async, Memory<byte> destination, CancellationToken cancellationToken)
-        {
-            if (_pendingRead is not null)
-            {
-                await FinishPendingReadAsync(async, cancellationToken).ConfigureAwait(false);
-                return TakeBuffered(destination.Span);
-            }
-            if (_closed || _eof)
-            {
-                return 0;
-            }
-            int read = await ReadStreamAsync(async, destination, cancellationToken).ConfigureAwait(false);
+            Received += read;
             _eof = read == 0;
+            _directBody |= direct;
+            _end += direct ? 0 : read;
             return read;
         }
 
@@ -341,6 +359,8 @@ namespace Http.Client.Internal
         public async ValueTask<ResponseHeadDecoder> ReadHeadAsync(bool async, ResponseHeadDecoder head, HttpConnectionLimits limits, CancellationToken cancellationToken,
             Action<InterimResponse>? onInterim = null)
         {
+            int most = _directBody ? HeadReadAfterDirectBody : int.MaxValue;
+            _directBody = false;
             try
             {
                 while (true)
@@ -360,7 +380,7 @@ namespace Http.Client.Internal
                     {
                         _headDeadline = Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency);
                     }
-                    await FillAsync(async, limits.MaxLineLength + 1, cancellationToken).ConfigureAwait(false);
+                    await FillAsync(async, limits.MaxLineLength + 1, cancellationToken, most).ConfigureAwait(false);
                 }
             }
             finally
@@ -422,6 +442,7 @@ namespace Http.Client.Internal
             {
                 read = _stream.Read(destination);
                 Received += read;
+                _directBody = true;
             }
             catch (IOException e) when (TimeoutScope.Blocking.Expired(e))
             {
@@ -496,26 +517,6 @@ namespace Http.Client.Internal
             else
             {
                 _stream.Flush();
-            }
-        }
-
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<int> ReadStreamAsync(bool async, Memory<byte> destination, CancellationToken cancellationToken)
-        {
-            bool blocking = !async && _syncBlocks;
-            TimeSpan? timeout = NextReadTimeout(blocking);
-            using TimeoutScope scope = blocking ? TimeoutScope.Blocking : _readTimer.Start(timeout, cancellationToken);
-            try
-            {
-                int read = blocking ? _stream.Read(destination.Span)
-                    : async ? await _stream.ReadAsync(destination, scope.Token).ConfigureAwait(false)
-                    : _stream.ReadAsync(destination, scope.Token).AsTask().GetAwaiter().GetResult();
-                Received += read;
-                return read;
-            }
-            catch (Exception e) when (scope.Expired(e))
-            {
-                throw Timeouts.Error(e);
             }
         }
 

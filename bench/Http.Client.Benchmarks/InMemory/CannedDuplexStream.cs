@@ -24,6 +24,23 @@ internal sealed class CannedDuplexStream : Stream, IValueTaskSource<int>
 
     public CannedDuplexStream(byte[] response) => this.response = response;
 
+    private int held;
+
+    /// <summary>
+    /// When set, a request head written does not arm its response until <see cref="Release"/>: the client's async read
+    /// of the head then suspends, as on a socket, and Release completes it on the calling thread (the whole async
+    /// continuation chain runs inline, so the calling thread's CPU time includes it).
+    /// </summary>
+    public bool HoldResponses { get; set; }
+
+    /// <summary>Arms the held responses and completes a waiting read with the first of them.</summary>
+    public void Release()
+    {
+        armed += held;
+        held = 0;
+        CompleteWaitingRead();
+    }
+
     /// <summary>Requests seen (heads written) so far.</summary>
     public long RequestCount { get; private set; }
 
@@ -105,11 +122,24 @@ internal sealed class CannedDuplexStream : Stream, IValueTaskSource<int>
             if (matched == 4)
             {
                 matched = 0;
-                armed++;
+                if (HoldResponses)
+                {
+                    held++;
+                }
+                else
+                {
+                    armed++;
+                }
+
                 RequestCount++;
             }
         }
 
+        CompleteWaitingRead();
+    }
+
+    private void CompleteWaitingRead()
+    {
         if (waiting && armed > 0)
         {
             waiting = false;
