@@ -34,6 +34,9 @@ namespace Http.Client
             return new HttpMessage(0) { _fields = previous._fields, _shared = true };
         }
 
+        /// <summary>True once a field was added through Add: not all fields came from the parser (valid names, stripped values) any more.</summary>
+        internal bool Edited { get; private set; }
+
         /// <summary>The number of fields, repeats included (Python <c>len(msg)</c>).</summary>
         public int Count => _count;
 
@@ -84,6 +87,7 @@ namespace Http.Client
         {
             ArgumentNullException.ThrowIfNull(name);
             ArgumentNullException.ThrowIfNull(value);
+            Edited = true;
             AddParsed(name, value);
         }
 

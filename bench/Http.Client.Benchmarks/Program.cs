@@ -20,6 +20,7 @@ public static class Program
         "  Http.Client.Benchmarks oop-client KEY PORT WORKLOAD CPU_MASK   (one client process; commands on stdin: open, run SECONDS MAX, quit)\n" +
         "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- allocs [small|chunked|large]   (Http.Client allocation profile by step and type)\n" +
         "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- cputime [FILTER]   (head decode and in-memory GETs timed by thread CPU time: robust to other load)\n" +
+        "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- cputime-ab DIR_A DIR_B   (two builds' head decodes in one process, alternating slices)\n" +
         "  dotnet run -c Release --project bench/Http.Client.Benchmarks -- bdn [BenchmarkDotNet arguments, e.g. --filter '*' --job dry]";
 
     public static int Main(string[] args)
@@ -44,6 +45,8 @@ public static class Program
                     return OutOfProcess.NativeCannedServer.Serve(args[1..]);
                 case "cputime":
                     return Profiling.ThreadCpuTimings.Run(args[1..]);
+                case "cputime-ab":
+                    return Profiling.BuildComparison.Run(args[1..]);
                 case "allocs":
                     return Profiling.AllocationProfile.Run(args[1..]);
                 case "bdn":

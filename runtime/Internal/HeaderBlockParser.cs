@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 
 namespace Http.Client.Internal
@@ -69,39 +70,49 @@ namespace Http.Client.Internal
                 _folded.Append(Encoding.Latin1.GetString(content)).Append(Encoding.Latin1.GetString(ending));
                 return;
             }
-            bool unixFrom = content.StartsWith("From "u8);
-            int colon = -1;
-            if (!unixFrom)
+            // Keep-alive servers repeat their header lines: when the previous response's field at this position has the
+            // same name (known valid), its strings are reused and the name is not scanned again.
+            int index = _fieldIndex + (_name is null ? 0 : 1); // this field's position once the one in progress is committed
+            KeyValuePair<string, string> previous = _previous is not null && index < _previous.Count ? _previous[index] : default;
+            string? name = previous.Key;
+            int colon = name is not null && content.Length > name.Length && content[name.Length] == ':' && Ascii.Equals(content.Slice(0, name.Length), name) ? name.Length : -1;
+            if (colon < 0 && (colon = FindName(content, out name)) < 0)
             {
-                // A name is printable ASCII other than ':' (the email parser's field-name rule), then ':'.
-                colon = content.IndexOf((byte)':');
-                if (colon < 0 || content.Slice(0, colon).IndexOfAnyExceptInRange((byte)0x21, (byte)0x7e) >= 0)
+                Stopped = !content.StartsWith("From "u8); // not a header line: the email parser treats it as the body
+                if (!Stopped)
                 {
-                    Stopped = true; // not a header line: the email parser treats it as the body
-                    return;
+                    Finish(); // "From " envelope lines are dropped
                 }
+                return;
             }
             Finish();
-            if (unixFrom || colon == 0)
+            if (colon == 0)
             {
-                return; // "From " envelope lines and empty names are dropped
+                return; // empty names are dropped
             }
-            ReadOnlySpan<byte> nameBytes = content.Slice(0, colon);
-            // Keep-alive servers repeat their header lines: reuse the previous response's strings when the bytes match.
-            bool hasPrevious = _previous is not null && _fieldIndex < _previous.Count;
-            KeyValuePair<string, string> previous = hasPrevious ? _previous![_fieldIndex] : default;
-            _name = hasPrevious && Ascii.Equals(nameBytes, previous.Key)
-                ? previous.Key
-                : Http.HeaderNames.TryGetKnown(nameBytes, out string? known) && Ascii.Equals(nameBytes, known)
-                ? known
-                : Encoding.Latin1.GetString(nameBytes);
-            ReadOnlySpan<byte> value = content.Slice(colon + 1);
-            int start = value.IndexOfAnyExcept((byte)' ', (byte)'\t');
-            ReadOnlySpan<byte> valueBytes = start < 0 ? default : value.Slice(start);
+            _name = name ?? Encoding.Latin1.GetString(content.Slice(0, colon));
+            int start = colon + 1;
+            while (start < content.Length && (content[start] == ' ' || content[start] == '\t'))
+            {
+                start++;
+            }
+            ReadOnlySpan<byte> valueBytes = content.Slice(start);
             _value = valueBytes.IsEmpty ? ""
-                : hasPrevious && Ascii.Equals(valueBytes, previous.Value) ? previous.Value
+                : previous.Value is not null && Ascii.Equals(valueBytes, previous.Value) ? previous.Value
                 : CommonValues.GetString(valueBytes);
             _valueEnding = ending.Length == 2 ? "\r\n" : ending.Length == 0 ? "" : ending[0] == '\r' ? "\r" : "\n";
+        }
+
+        /// <summary>
+        /// The position of the ':' after a name of printable ASCII other than ':' (the email parser's field-name rule), or -1
+        /// when the line has none; <paramref name="known"/> is the generated table's string for a known name in its case.
+        /// </summary>
+        private static int FindName(ReadOnlySpan<byte> content, out string? known)
+        {
+            int colon = content.IndexOf((byte)':');
+            ReadOnlySpan<byte> name = content.Slice(0, Math.Max(colon, 0));
+            known = Http.HeaderNames.TryGetKnown(name, out string? candidate) && Ascii.Equals(name, candidate) ? candidate : null;
+            return colon >= 0 && (known is not null || name.IndexOfAnyExceptInRange((byte)0x21, (byte)0x7e) < 0) ? colon : -1; // a known name is valid
         }
 
         /// <summary>Commits the field in progress (after the last line: its value is complete).</summary>
@@ -147,13 +158,19 @@ namespace Http.Client.Internal
             "text/html; charset=UTF-8", "text/plain; charset=UTF-8", "nosniff", "DENY", "SAMEORIGIN",
         };
 
+        // The candidates of each length, so a value is compared with at most a few.
+        private static readonly string[][] ByLength = Enumerable.Range(0, Values.Max(v => v.Length) + 1).Select(n => Array.FindAll(Values, v => v.Length == n)).ToArray();
+
         public static string GetString(ReadOnlySpan<byte> bytes)
         {
-            foreach (string candidate in Values)
+            if (bytes.Length < ByLength.Length)
             {
-                if (candidate.Length == bytes.Length && Ascii.Equals(bytes, candidate))
+                foreach (string candidate in ByLength[bytes.Length])
                 {
-                    return candidate;
+                    if (Ascii.Equals(bytes, candidate))
+                    {
+                        return candidate;
+                    }
                 }
             }
             return Encoding.Latin1.GetString(bytes);

@@ -57,7 +57,7 @@ namespace Http.Client.Internal
             _tunnel = tunnel;
             _deliverInterim = deliverInterim && !tunnel;
             _debug = debug;
-            _previous = previous;
+            _previous = previous is { Edited: false } ? previous : null; // an edited message's fields may not be valid: not reused
             Reason = "";
         }
 
@@ -87,13 +87,27 @@ namespace Http.Client.Internal
             while (_state != State.Done)
             {
                 ReadOnlySpan<byte> rest = buffered.Slice(consumed);
-                int length = FindLine(rest, ref _scanned, endOfStream, maxLine, LineType);
-                if (length < 0)
+                // Most lines end in CRLF or LF with no CR before: one search finds the end and rules out a bare CR.
+                int contentLength = _scanned == 0 ? rest.Slice(0, Math.Min(rest.Length, maxLine)).IndexOfAny((byte)'\r', (byte)'\n') : -1;
+                int length = contentLength < 0 ? -1 : rest[contentLength] == '\n' ? contentLength + 1
+                    : contentLength + 1 < rest.Length && rest[contentLength + 1] == '\n' ? contentLength + 2 : -1;
+                if (length < 0 || length > maxLine)
                 {
-                    return HeadStatus.NeedMore;
+                    length = FindLine(rest, ref _scanned, endOfStream, maxLine, LineType);
+                    if (length < 0)
+                    {
+                        return HeadStatus.NeedMore;
+                    }
+                    contentLength = HeaderBlockParser.ContentLength(rest.Slice(0, length));
+                    if (rest.Slice(0, contentLength).Contains((byte)'\r')) // docs/differences.md #36 (a bare LF ending stays accepted, as CPython)
+                    {
+                        throw _state == State.StatusLine
+                            ? new BadStatusLineException(Encoding.Latin1.GetString(rest.Slice(0, length)))
+                            : new HttpException("bare CR in a response header line");
+                    }
                 }
                 consumed += length;
-                if (OnLine(rest.Slice(0, length)))
+                if (OnLine(rest.Slice(0, length), contentLength))
                 {
                     return HeadStatus.Interim;
                 }
@@ -164,15 +178,8 @@ namespace Http.Client.Internal
         private readonly string LineType => _state == State.StatusLine ? "status line" : "header line";
 
         /// <summary>Takes one line; true when it ended a delivered interim head (the decoder is then back at a status line).</summary>
-        private bool OnLine(ReadOnlySpan<byte> line)
+        private bool OnLine(ReadOnlySpan<byte> line, int contentLength)
         {
-            int contentLength = HeaderBlockParser.ContentLength(line);
-            if (line.Slice(0, contentLength).Contains((byte)'\r')) // docs/differences.md #36 (a bare LF ending stays accepted, as CPython)
-            {
-                throw _state == State.StatusLine
-                    ? new BadStatusLineException(Encoding.Latin1.GetString(line))
-                    : new HttpException("bare CR in a response header line");
-            }
             if (_state == State.StatusLine)
             {
                 OnStatusLine(line);
@@ -180,7 +187,7 @@ namespace Http.Client.Internal
             }
             HttpConnectionLimits.Check(++_lines, _limits.MaxHeaders, "headers");
             HttpConnectionLimits.Check(_blockBytes += line.Length, _limits.MaxHeaderBytes, "bytes of headers");
-            bool end = IsBlankLine(line);
+            bool end = contentLength == 0 && IsBlankLine(line);
             if (_state == State.InterimHeaders)
             {
                 _skippedLines?.Add(line.ToArray());
@@ -246,7 +253,7 @@ namespace Http.Client.Internal
             }
             if (!_tunnel)
             {
-                Version = MapVersion(version);
+                Version = ReferenceEquals(version, "HTTP/1.1") ? 11 : MapVersion(version);
                 if (Version == 0)
                 {
                     throw new UnknownProtocolException(version);

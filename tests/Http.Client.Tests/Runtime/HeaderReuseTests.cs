@@ -24,18 +24,25 @@ namespace Http.Client.Tests.Runtime
             return pairs;
         }
 
-        [Fact]
-        public void Each_response_keeps_its_own_headers_when_the_next_one_differs()
+        // The headers of each of the first count responses the script answers on one kept-alive connection.
+        private static List<HttpMessage> HeadersOfResponses(string script, int count)
         {
-            using HttpConnection conn = TransportFactory.Repeating(First + Second + Third + First).CreateConnection();
+            using HttpConnection conn = TransportFactory.Repeating(script).CreateConnection();
             var messages = new List<HttpMessage>();
-            for (int i = 0; i < 4; i++)
+            for (int i = 0; i < count; i++)
             {
                 conn.Request("GET", "/");
                 using HttpResponse response = conn.GetResponse();
                 response.Read();
                 messages.Add(response.Headers);
             }
+            return messages;
+        }
+
+        [Fact]
+        public void Each_response_keeps_its_own_headers_when_the_next_one_differs()
+        {
+            List<HttpMessage> messages = HeadersOfResponses(First + Second + Third + First, 4);
 
             Assert.Equal(Pairs("Server", "s", "X-Id", "1", "Content-Length", "1"), messages[0]);
             Assert.Equal(Pairs("Server", "s", "X-Id", "2", "X-New", "n", "Content-Length", "1"), messages[1]);
@@ -65,6 +72,39 @@ namespace Http.Client.Tests.Runtime
 
             Assert.Equal(Pairs("Server", "s", "X-Id", "1", "Content-Length", "1", "X-Added", "e"), earlier);
             Assert.Equal(Pairs("Server", "s", "X-Id", "1", "Content-Length", "1", "X-Later", "l"), later.Headers);
+        }
+
+        [Fact]
+        public void A_repeated_head_reuses_every_name_and_value_string()
+        {
+            List<HttpMessage> messages = HeadersOfResponses(First + First, 2);
+
+            Assert.Equal(3, messages[1].Count);
+            for (int i = 0; i < messages[1].Count; i++)
+            {
+                Assert.Same(messages[0][i].Key, messages[1][i].Key);
+                Assert.Same(messages[0][i].Value, messages[1][i].Value);
+            }
+        }
+
+        [Fact]
+        public void A_field_added_by_the_caller_is_never_taken_as_a_valid_name_of_the_next_head()
+        {
+            // "Bad Name" is no header name (a space): the line ends the next head's block even though the previous
+            // message, edited by the caller, holds that very field at that position.
+            const string Plain = "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na";
+            const string WithBadLine = "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nBad Name: v\r\nX-After: 1\r\n\r\nb";
+            using HttpConnection conn = TransportFactory.Repeating(Plain + WithBadLine).CreateConnection();
+            conn.Request("GET", "/");
+            using (HttpResponse response = conn.GetResponse())
+            {
+                response.Read();
+                response.Headers.Add("Bad Name", "v");
+            }
+            conn.Request("GET", "/");
+            using HttpResponse later = conn.GetResponse();
+            Assert.Equal(Pairs("Content-Length", "1"), later.Headers);
+            Assert.Equal("b", System.Text.Encoding.Latin1.GetString(later.Read()));
         }
     }
 }
