@@ -135,7 +135,8 @@ namespace Http.Client.Internal
 
         /// <summary>CPython's version mapping: HTTP/1.0 and HTTP/0.9 are 10, other HTTP/1.x are 11, else 0 (unknown).</summary>
         public static int MapVersion(string version) =>
-            version == "HTTP/1.0" || version == "HTTP/0.9" ? 10 : version.StartsWith("HTTP/1.", StringComparison.Ordinal) ? 11 : 0;
+            version == "HTTP/1.1" ? 11 // first: VersionString's shared "HTTP/1.1" makes the usual case one reference compare
+            : version == "HTTP/1.0" || version == "HTTP/0.9" ? 10 : version.StartsWith("HTTP/1.", StringComparison.Ordinal) ? 11 : 0;
 
         /// <summary>A line that ends a header or trailer block: a bare line ending, or nothing (the stream ended).</summary>
         public static bool IsBlankLine(ReadOnlySpan<byte> line) =>
@@ -253,7 +254,7 @@ namespace Http.Client.Internal
             }
             if (!_tunnel)
             {
-                Version = ReferenceEquals(version, "HTTP/1.1") ? 11 : MapVersion(version);
+                Version = MapVersion(version);
                 if (Version == 0)
                 {
                     throw new UnknownProtocolException(version);
